@@ -36,6 +36,7 @@ HITLESS_SRCS := $(wildcard kernel/hitless/*.c)
 TOOLS      := $(notdir $(patsubst %/,%,$(filter-out tools/common/,$(dir $(wildcard tools/*/*.c)))))
 UNIT_SRCS  := $(wildcard test/unit/t_*.c)
 MODEL_SRCS := $(wildcard test/model/*.c)
+GTEST_SRCS := $(wildcard test/guest/*.c)
 
 LIB_OBJS   := $(patsubst %.c,$(UB)/obj/%.o,$(LIB_SRCS))
 COMMON_OBJS:= $(patsubst %.c,$(UB)/obj/%.o,$(COMMON_SRCS))
@@ -43,6 +44,7 @@ HITLESS_OBJS := $(patsubst %.c,$(UB)/obj/%.o,$(HITLESS_SRCS))
 TOOL_BINS  := $(addprefix $(UB)/bin/,$(TOOLS))
 UNIT_BINS  := $(patsubst test/unit/%.c,$(UB)/test/unit/%,$(UNIT_SRCS))
 MODEL_BIN  := $(if $(MODEL_SRCS),$(UB)/test/model/model)
+GTEST_BINS := $(patsubst test/guest/%.c,$(UB)/bin/%,$(GTEST_SRCS))
 
 .PHONY: all modules user check check-run demo demo-run deps clean modules-all
 all: modules user
@@ -65,7 +67,7 @@ modules-all:
 	@set -e; for k in $$(scripts/default-kernel.sh --all); do $(MAKE) --no-print-directory KERNEL=$$k modules; done
 
 # ---------------------------------------------------------------- userspace
-user: $(UB)/lib/libnetmap.a $(TOOL_BINS) $(UNIT_BINS) $(MODEL_BIN)
+user: $(UB)/lib/libnetmap.a $(TOOL_BINS) $(GTEST_BINS) $(UNIT_BINS) $(MODEL_BIN)
 
 $(UB)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -89,6 +91,11 @@ tool_objs = $(patsubst %.c,$(UB)/obj/%.o,$(wildcard tools/$(1)/*.c))
 $(UB)/bin/%: $$(call tool_objs,$$*) $(UB)/common.a $(UB)/lib/libnetmap.a
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) $(UB)/common.a $(UB)/lib/libnetmap.a -lm
+
+# test/guest/NAME.c: single-file test programs run inside the guest.
+$(GTEST_BINS): $(UB)/bin/%: $(UB)/obj/test/guest/%.o $(UB)/common.a $(UB)/lib/libnetmap.a
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_LDFLAGS) -o $@ $< $(UB)/common.a $(UB)/lib/libnetmap.a -lm
 
 $(UB)/test/unit/%: $(UB)/obj/test/unit/%.o $(UB)/common.a $(UB)/hitless.a $(UB)/lib/libnetmap.a
 	@mkdir -p $(dir $@)
