@@ -1,0 +1,81 @@
+# Helpers for scenario guest scripts (busybox ash).  Everything a script
+# reports goes to the host over fd 3 (ttyS1), one line per record:
+#   @check ok|fail DESC      @value KEY VALUE      @tell TOKEN
+#   @diag TEXT               @file NAME / @f BASE64 / @endfile
+
+lm_log() { printf '%s\n' "$*" >&3; }
+
+diag() { lm_log "@diag $*"; }
+
+# check DESC CMD [ARGS...]: run CMD, record ok/fail; returns CMD's status.
+check() {
+	_d=$1
+	shift
+	if "$@"; then
+		lm_log "@check ok $_d"
+		return 0
+	fi
+	_rc=$?
+	lm_log "@check fail $_d (exit $_rc: $*)"
+	return 1
+}
+
+# is GOT WANT DESC
+is() {
+	if [ "$1" = "$2" ]; then
+		lm_log "@check ok $3"
+		return 0
+	fi
+	lm_log "@check fail $3 (got '$1', want '$2')"
+	return 1
+}
+
+value() { lm_log "@value $1 $2"; }
+
+tell() { lm_log "@tell $1"; }
+
+# wait_for TOKEN SECS: block until the host says TOKEN; a timeout is a failure.
+wait_for() {
+	_deadline=$(( $(date +%s) + ${2:-30} ))
+	while [ "$(date +%s)" -lt "$_deadline" ]; do
+		if read -t 1 _line <&3; then
+			[ "$_line" = "$1" ] && return 0
+		fi
+	done
+	lm_log "@check fail waiting for host token '$1' (${2:-30}s)"
+	return 1
+}
+
+# send_file PATH [NAME]: copy a guest file to the host's artifacts dir.
+send_file() {
+	lm_log "@file ${2:-$(basename "$1")}"
+	base64 "$1" | while read -r _l; do lm_log "@f $_l"; done
+	lm_log "@endfile"
+}
+
+# lm_insmod NAME [PARAMS...]: load one of our modules.
+lm_insmod() {
+	_m=$1
+	shift
+	insmod "/lib/livemap/$_m.ko" "$@"
+}
+
+# kmod NAME: load an in-tree module and its dependencies (order from the image builder).
+kmod() {
+	for _k in $(sed -n "s/^$1: //p" /lib/kmod/order); do
+		grep -q "^$(basename "$_k" .ko | tr - _) " /proc/modules || insmod "/lib/kmod/$_k" || return 1
+	done
+}
+
+# wait_until SECS CMD...: poll CMD every 50 ms until it succeeds (deadline-bounded).
+wait_until() {
+	_deadline=$(( $(date +%s) + $1 ))
+	shift
+	until "$@"; do
+		[ "$(date +%s)" -ge "$_deadline" ] && return 1
+		usleep 50000
+	done
+}
+
+# carrier IF: 1 when the link is up.
+carrier() { cat "/sys/class/net/$1/carrier" 2>/dev/null; }

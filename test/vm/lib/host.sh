@@ -1,0 +1,60 @@
+# Helpers for the host side of a scenario (bash), sourced by test/vm/run.
+# Checks are recorded as "@check ok|fail DESC" in $VMDIR/host.log and
+# turned into TAP by the harness, after the guest's checks.
+
+_host_log() { printf '%s\n' "$*" >>"$VMDIR/host.log"; }
+
+diag() { _host_log "@diag $*"; }
+
+check() {
+	local d=$1
+	shift
+	if "$@"; then
+		_host_log "@check ok $d"
+		return 0
+	fi
+	local rc=$?
+	_host_log "@check fail $d (exit $rc: $*)"
+	return 1
+}
+
+is() {
+	if [ "$1" = "$2" ]; then
+		_host_log "@check ok $3"
+		return 0
+	fi
+	_host_log "@check fail $3 (got '$1', want '$2')"
+	return 1
+}
+
+# wait_guest TOKEN SECS: wait until the guest says "tell TOKEN".
+# Returns 1 (and records a failure) on timeout or when the guest is gone.
+wait_guest() {
+	local deadline=$((SECONDS + ${2:-60}))
+	while ((SECONDS < deadline)); do
+		grep -qx "@tell $1" "$VMDIR/ctl.log" 2>/dev/null && return 0
+		if ! kill -0 "$QEMU_PID" 2>/dev/null; then
+			_host_log "@check fail guest ended before saying '$1'"
+			return 1
+		fi
+		sleep 0.05
+	done
+	_host_log "@check fail waiting for guest token '$1' (${2:-60}s)"
+	return 1
+}
+
+# tell_guest TOKEN: one line to the guest's wait_for.
+tell_guest() {
+	timeout 5 bash -c 'printf "%s\n" "$1" >"$2"' _ "$1" "$VMDIR/ctl.in"
+}
+
+# guest_value KEY: the last "value KEY V" the guest reported (empty if none).
+guest_value() {
+	sed -n "s/^@value $1 //p" "$VMDIR/ctl.log" | tail -n 1
+}
+
+# json_get FILE KEY: a numeric field from the last JSON line holding "KEY":
+# (flat extraction, enough for the fields our tools print).
+json_get() {
+	grep -o "\"$2\":[-0-9.]*" "$1" | tail -n 1 | cut -d: -f2
+}
