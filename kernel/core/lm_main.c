@@ -5,6 +5,7 @@
 #include <linux/module.h>
 #include <linux/miscdevice.h>
 #include <linux/fs.h>
+#include <net/netmap.h>
 
 #define LIVEMAP_VERSION "0.1"
 
