@@ -15,6 +15,10 @@
  *                      a late frame fills a gap: lost--, reorder++, valid++
  *   s <  next, inside the window, bit set
  *                      duplicate: dup++
+ *   s <  first, inside the window
+ *                      the stream really started earlier: first = s, the
+ *                      numbers between s and the old first count as lost,
+ *                      reorder++, valid++
  *   s <  next, older than the window (or 2^31 behind)
  *                      cannot be told apart: stale++, nothing else changes
  *
@@ -90,7 +94,8 @@ struct seqstat {
 	struct seqstat_counters c;
 	int stream;		/* tracked stream id, or -1 for any */
 	int check_payload;	/* verify the payload pattern (default 1) */
-	uint32_t next;
+	uint32_t next;		/* one past the highest number seen */
+	uint64_t span;		/* numbers in [first, next), not wrapped */
 	uint64_t win[SEQSTAT_WINDOW / 64];
 	struct seqlog *log;	/* optional, not owned */
 };
