@@ -6,6 +6,7 @@
 #include <linux/miscdevice.h>
 #include <linux/fs.h>
 #include <net/netmap.h>
+#include "lm_core.h"
 
 #define LIVEMAP_VERSION "0.1"
 
