@@ -1,0 +1,1040 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * e1000_main.c - livemap's driver for the Intel 82540EM (QEMU -device e1000):
+ * PCI probe/remove, the netdev, NAPI rx/tx, interrupts, link watchdog.
+ *
+ * One rx and one tx ring, legacy descriptors (3.2, 3.3), no offloads.
+ * Section numbers refer to the 8254x SDM (see e1000_regs.h).
+ */
+#include <linux/bitfield.h>
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
+#include <linux/module.h>
+#include <linux/rtnetlink.h>
+
+#include <lm_compat.h>
+
+#include "lm_e1000.h"
+
+#define PCI_DEVICE_ID_INTEL_82540EM	0x100e
+
+static const struct pci_device_id lm_e1000_pci_tbl[] = {
+	{ PCI_VDEVICE(INTEL, PCI_DEVICE_ID_INTEL_82540EM) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, lm_e1000_pci_tbl);
+
+static int debug = -1;
+module_param(debug, int, 0444);
+MODULE_PARM_DESC(debug, "netif message level (-1 = default)");
+
+#define LM_E1000_MSG_DEFAULT (NETIF_MSG_DRV | NETIF_MSG_PROBE | NETIF_MSG_LINK)
+
+/* Interrupt causes we service, 13.4.20. */
+#define LM_E1000_IMS (E1000_INT_RXT0 | E1000_INT_RXO | E1000_INT_RXDMT0 | \
+		      E1000_INT_RXSEQ | E1000_INT_LSC | E1000_INT_TXDW)
+
+static struct device *lm_dev(struct lm_e1000 *a)
+{
+	return &a->pdev->dev;
+}
+
+static void lm_irq_enable(struct lm_e1000 *a)
+{
+	e1k_wr32(a, E1000_IMS, LM_E1000_IMS);
+	e1k_flush(a);
+}
+
+static void lm_irq_disable(struct lm_e1000 *a)
+{
+	e1k_wr32(a, E1000_IMC, E1000_INT_ALL);
+	e1k_flush(a);
+	synchronize_irq(a->pdev->irq);
+}
+
+/* Largest frame the MTU allows, as the driver sees it: FCS stripped. */
+static unsigned int lm_max_frame(unsigned int mtu)
+{
+	return mtu + ETH_HLEN + VLAN_HLEN;
+}
+
+/* Smallest RCTL.BSIZE buffer holding a whole frame: one descriptor each. */
+static unsigned int lm_rx_buf_len_for(unsigned int mtu)
+{
+	unsigned int frame = lm_max_frame(mtu), len = 2048;
+
+	while (len < frame)
+		len <<= 1;
+	return len;
+}
+
+/* ---------------------------------------------------------------- rings */
+
+static int lm_ring_alloc(struct lm_e1000 *a, struct lm_e1000_ring *r,
+			 unsigned int count)
+{
+	r->slot = kvcalloc(count, sizeof(*r->slot), GFP_KERNEL);
+	if (!r->slot)
+		return -ENOMEM;
+	r->desc = dma_alloc_coherent(lm_dev(a), count * E1000_DESC_SIZE,
+				     &r->desc_dma, GFP_KERNEL);
+	if (!r->desc) {
+		kvfree(r->slot);
+		r->slot = NULL;
+		return -ENOMEM;
+	}
+	r->count = count;
+	r->next_to_use = 0;
+	r->next_to_clean = 0;
+	return 0;
+}
+
+static void lm_ring_free(struct lm_e1000 *a, struct lm_e1000_ring *r)
+{
+	if (r->desc)
+		dma_free_coherent(lm_dev(a), r->count * E1000_DESC_SIZE,
+				  r->desc, r->desc_dma);
+	r->desc = NULL;
+	kvfree(r->slot);
+	r->slot = NULL;
+}
+
+/* Release whatever a slot holds.  Only called with the device stopped. */
+static void lm_slot_release(struct lm_e1000 *a, struct lm_e1000_slot *s,
+			    enum dma_data_direction dir)
+{
+	switch (s->owner) {
+	case LM_SLOT_STACK:
+		dma_unmap_single(lm_dev(a), s->dma, s->len, dir);
+		dev_kfree_skb_any(s->skb);
+		break;
+	case LM_SLOT_NETMAP:
+		/* The buffer belongs to the netmap allocator, which also owns
+		 * its DMA mapping: the slot merely forgets it. */
+		break;
+	default:
+		break;
+	}
+	memset(s, 0, sizeof(*s));
+}
+
+static void lm_ring_release_all(struct lm_e1000 *a, struct lm_e1000_ring *r,
+				enum dma_data_direction dir)
+{
+	unsigned int i;
+
+	if (!r->slot)
+		return;
+	for (i = 0; i < r->count; i++)
+		lm_slot_release(a, &r->slot[i], dir);
+}
+
+/* ------------------------------------------------------------------- rx */
+
+static bool lm_rx_alloc(struct lm_e1000 *a, struct lm_e1000_slot *s,
+			bool in_napi)
+{
+	unsigned int len = a->rx_buf_len;
+	struct sk_buff *skb;
+	dma_addr_t dma;
+
+	skb = in_napi ? napi_alloc_skb(&a->napi, len) :
+		__netdev_alloc_skb_ip_align(a->netdev, len, GFP_KERNEL);
+	if (!skb)
+		return false;
+	dma = dma_map_single(lm_dev(a), skb->data, len, DMA_FROM_DEVICE);
+	if (dma_mapping_error(lm_dev(a), dma)) {
+		dev_kfree_skb_any(skb);
+		return false;
+	}
+	s->skb = skb;
+	s->dma = dma;
+	s->len = len;
+	s->owner = LM_SLOT_STACK;
+	return true;
+}
+
+/*
+ * Post buffers on every free slot (one stays empty, see lm_e1000.h) and
+ * move RDT once.  Slots that kept their buffer (recycled) are reposted as
+ * they are.  Returns false if a slot could not get a buffer.
+ */
+static bool lm_rx_refill(struct lm_e1000 *a, bool in_napi)
+{
+	struct lm_e1000_ring *r = &a->rx;
+	unsigned int n = lm_ring_unused(r), i = r->next_to_use;
+	bool ok = true;
+
+	for (; n; n--, i = lm_ring_next(r, i)) {
+		struct lm_e1000_slot *s = &r->slot[i];
+		struct e1000_rx_desc *d = lm_rx_desc(r, i);
+
+		if (s->owner == LM_SLOT_EMPTY && !lm_rx_alloc(a, s, in_napi)) {
+			ok = false;
+			break;
+		}
+		d->buffer_addr = cpu_to_le64(s->dma);
+		d->length = 0;
+		d->csum = 0;
+		d->status = 0;		/* DD must read 0 until the device writes */
+		d->errors = 0;
+		d->special = 0;
+	}
+	if (i != r->next_to_use) {
+		r->next_to_use = i;
+		/* writel orders the descriptor stores above before the tail. */
+		e1k_wr32(a, E1000_RDT, i);
+	}
+	return ok;
+}
+
+enum lm_rx_verdict { LM_RX_PASS, LM_RX_DROP };
+
+/*
+ * Judge one completed descriptor.  The device may hand us anything the
+ * wire carried: frames spread over several descriptors (EOP late), frames
+ * with error bits, runts, frames larger than the MTU allows.  All are
+ * counted and dropped; the buffer stays in the ring.
+ */
+static void lm_rx_count(struct lm_e1000 *a, u64 *counter)
+{
+	u64_stats_update_begin(&a->rx.stats.syncp);
+	(*counter)++;
+	u64_stats_update_end(&a->rx.stats.syncp);
+}
+
+static enum lm_rx_verdict lm_rx_check(struct lm_e1000 *a, u8 status,
+				      u8 errors, unsigned int len)
+{
+	struct lm_e1000_ring_stats *st = &a->rx.stats;
+
+	if (a->rx_discard) {
+		/* Tail of a spanning frame: drop up to and including EOP. */
+		if (status & E1000_RXD_STAT_EOP)
+			a->rx_discard = false;
+		return LM_RX_DROP;
+	}
+	if (!(status & E1000_RXD_STAT_EOP)) {
+		a->rx_discard = true;
+		lm_rx_count(a, &st->spanning);
+		return LM_RX_DROP;
+	}
+	if (errors & E1000_RXD_ERR_FRAME) {
+		lm_rx_count(a, &st->frame_errors);
+		return LM_RX_DROP;
+	}
+	if (len < ETH_HLEN) {
+		lm_rx_count(a, &st->runt);
+		return LM_RX_DROP;
+	}
+	if (len > lm_max_frame(READ_ONCE(a->netdev->mtu)) ||
+	    len > a->rx_buf_len) {
+		lm_rx_count(a, &st->oversize);
+		return LM_RX_DROP;
+	}
+	return LM_RX_PASS;
+}
+
+/*
+ * Turn the frame in slot @s into an skb for the stack.  Small frames are
+ * copied and the buffer is recycled in place; larger ones take the buffer
+ * and the slot gets a fresh one.  If memory is short the frame is dropped
+ * and the old buffer stays: the ring never loses a buffer.
+ */
+static struct sk_buff *lm_rx_take(struct lm_e1000 *a, struct lm_e1000_slot *s,
+				  unsigned int len)
+{
+	struct lm_e1000_slot fresh;
+	struct sk_buff *skb;
+
+	dma_sync_single_for_cpu(lm_dev(a), s->dma, len, DMA_FROM_DEVICE);
+	if (len <= LM_E1000_RX_COPYBREAK) {
+		skb = napi_alloc_skb(&a->napi, len);
+		if (skb)
+			skb_put_data(skb, s->skb->data, len);
+		dma_sync_single_for_device(lm_dev(a), s->dma, len,
+					   DMA_FROM_DEVICE);
+		lm_rx_count(a, skb ? &a->rx.stats.copybreak :
+				     &a->rx.stats.alloc_failed);
+		return skb;
+	}
+
+	if (!lm_rx_alloc(a, &fresh, true)) {
+		dma_sync_single_for_device(lm_dev(a), s->dma, len,
+					   DMA_FROM_DEVICE);
+		lm_rx_count(a, &a->rx.stats.alloc_failed);
+		return NULL;
+	}
+	dma_unmap_single(lm_dev(a), s->dma, s->len, DMA_FROM_DEVICE);
+	skb = s->skb;
+	*s = fresh;
+	skb_put(skb, len);
+	return skb;
+}
+
+static int lm_rx_clean(struct lm_e1000 *a, int budget)
+{
+	struct lm_e1000_ring *r = &a->rx;
+	unsigned int i = r->next_to_clean;
+	u64 bytes = 0, packets = 0;
+	int done = 0;
+
+	while (done < budget) {
+		struct e1000_rx_desc *d = lm_rx_desc(r, i);
+		struct lm_e1000_slot *s = &r->slot[i];
+		struct sk_buff *skb = NULL;
+		unsigned int len;
+		u8 status;
+
+		status = READ_ONCE(d->status);
+		if (!(status & E1000_RXD_STAT_DD))
+			break;
+		/* The device writes status (DD) after the rest of the
+		 * descriptor: read length/errors only after seeing DD. */
+		dma_rmb();
+		len = le16_to_cpu(d->length);
+		done++;
+
+		if (s->owner == LM_SLOT_STACK &&
+		    lm_rx_check(a, status, d->errors, len) == LM_RX_PASS)
+			skb = lm_rx_take(a, s, len);
+		if (skb) {
+			skb->protocol = eth_type_trans(skb, a->netdev);
+			napi_gro_receive(&a->napi, skb);
+			packets++;
+			bytes += len;
+		}
+
+		i = lm_ring_next(r, i);
+		r->next_to_clean = i;
+		if (lm_ring_unused(r) >= LM_E1000_RX_REFILL_BATCH)
+			lm_rx_refill(a, true);
+	}
+
+	if (packets) {
+		u64_stats_update_begin(&r->stats.syncp);
+		r->stats.packets += packets;
+		r->stats.bytes += bytes;
+		u64_stats_update_end(&r->stats.syncp);
+	}
+	return done;
+}
+
+/* ------------------------------------------------------------------- tx */
+
+/* Free descriptors for xmit; next_to_clean moves under NAPI concurrently. */
+static unsigned int lm_tx_unused(const struct lm_e1000_ring *r)
+{
+	unsigned int ntc = READ_ONCE(r->next_to_clean);
+	unsigned int ntu = READ_ONCE(r->next_to_use);
+	unsigned int used = ntu >= ntc ? ntu - ntc : r->count - ntc + ntu;
+
+	return r->count - 1 - used;
+}
+
+static void lm_tx_count_drop(struct lm_e1000 *a, u64 *counter)
+{
+	u64_stats_update_begin(&a->tx_drops.syncp);
+	(*counter)++;
+	u64_stats_update_end(&a->tx_drops.syncp);
+}
+
+static netdev_tx_t lm_e1000_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct lm_e1000 *a = netdev_priv(dev);
+	struct lm_e1000_ring *r = &a->tx;
+	unsigned int i = r->next_to_use, bytes;
+	struct e1000_tx_desc *d;
+	struct lm_e1000_slot *s;
+	dma_addr_t dma;
+
+	/* Short frames are padded in software: the device only pads with
+	 * TCTL.PSP, which does not cover every model and emulation. */
+	if (skb_put_padto(skb, ETH_ZLEN))
+		goto bad_frame_freed;
+	/* No NETIF_F_SG: the stack hands us linear skbs, checked anyway. */
+	if (unlikely(skb_linearize(skb) ||
+		     skb->len > E1000_TX_MAX_DESC_BYTES))
+		goto bad_frame;
+
+	if (unlikely(!lm_tx_unused(r))) {
+		/* Should not happen: the queue is stopped before it fills. */
+		netif_stop_queue(dev);
+		return NETDEV_TX_BUSY;
+	}
+
+	dma = dma_map_single(lm_dev(a), skb->data, skb->len, DMA_TO_DEVICE);
+	if (dma_mapping_error(lm_dev(a), dma)) {
+		dev_kfree_skb_any(skb);
+		lm_tx_count_drop(a, &a->tx_drops.dma_failed);
+		return NETDEV_TX_OK;
+	}
+
+	bytes = skb->len;
+	s = &r->slot[i];
+	s->skb = skb;
+	s->dma = dma;
+	s->len = bytes;
+	s->owner = LM_SLOT_STACK;
+
+	d = lm_tx_desc(r, i);
+	d->buffer_addr = cpu_to_le64(dma);
+	d->read.length = cpu_to_le16(bytes);
+	d->read.cso = 0;
+	/* RS on every frame: QEMU (like the datasheet, 3.3.3.2) writes DD
+	 * back only for descriptors that ask for it. */
+	d->read.cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;
+	d->read.status = 0;
+	d->read.css = 0;
+	d->read.special = 0;
+	skb_tx_timestamp(skb);
+
+	WRITE_ONCE(r->next_to_use, lm_ring_next(r, i));
+
+	if (unlikely(!lm_tx_unused(r))) {
+		netif_stop_queue(dev);
+		/* Pairs with the smp_mb() in lm_tx_clean(): either it sees the
+		 * stopped queue, or we see the slots it freed. */
+		smp_mb();
+		if (lm_tx_unused(r) >= LM_E1000_TX_WAKE_THRESH)
+			netif_start_queue(dev);
+	}
+
+	/* The skb may complete and be freed as soon as TDT moves: it is not
+	 * touched after this point.  One doorbell per batch (xmit_more). */
+	if (__netdev_sent_queue(dev, bytes, netdev_xmit_more()))
+		e1k_wr32(a, E1000_TDT, r->next_to_use);
+	return NETDEV_TX_OK;
+
+bad_frame:
+	dev_kfree_skb_any(skb);
+bad_frame_freed:
+	lm_tx_count_drop(a, &a->tx_drops.bad_frame);
+	return NETDEV_TX_OK;
+}
+
+static void lm_tx_clean(struct lm_e1000 *a, int napi_budget)
+{
+	struct lm_e1000_ring *r = &a->tx;
+	unsigned int i = r->next_to_clean;
+	unsigned int ntu = READ_ONCE(r->next_to_use);
+	unsigned int packets = 0, bytes = 0;
+
+	while (i != ntu) {
+		struct e1000_tx_desc *d = lm_tx_desc(r, i);
+		struct lm_e1000_slot *s = &r->slot[i];
+
+		if (!(READ_ONCE(d->wb.status) & E1000_TXD_STAT_DD))
+			break;
+		if (s->owner == LM_SLOT_STACK) {
+			dma_unmap_single(lm_dev(a), s->dma, s->len,
+					 DMA_TO_DEVICE);
+			bytes += s->len;
+			packets++;
+			napi_consume_skb(s->skb, napi_budget);
+		}
+		memset(s, 0, sizeof(*s));
+		i = lm_ring_next(r, i);
+	}
+	if (i == r->next_to_clean)
+		return;
+
+	WRITE_ONCE(r->next_to_clean, i);
+	netdev_completed_queue(a->netdev, packets, bytes);
+	u64_stats_update_begin(&r->stats.syncp);
+	r->stats.packets += packets;
+	r->stats.bytes += bytes;
+	u64_stats_update_end(&r->stats.syncp);
+
+	/* Pairs with the smp_mb() in lm_e1000_xmit() after stopping. */
+	smp_mb();
+	if (netif_queue_stopped(a->netdev) &&
+	    lm_tx_unused(r) >= LM_E1000_TX_WAKE_THRESH &&
+	    !test_bit(LM_E1000_DOWN, &a->state))
+		netif_wake_queue(a->netdev);
+}
+
+/* ------------------------------------------------------- interrupt, NAPI */
+
+static int lm_e1000_poll(struct napi_struct *napi, int budget)
+{
+	struct lm_e1000 *a = container_of(napi, struct lm_e1000, napi);
+	int done;
+
+	lm_tx_clean(a, budget);
+	done = lm_rx_clean(a, budget);
+	/* A refill that failed for lack of memory is retried next poll. */
+	if (lm_ring_unused(&a->rx) >= LM_E1000_RX_REFILL_BATCH &&
+	    !lm_rx_refill(a, true))
+		done = budget;
+
+	if (done < budget && napi_complete_done(napi, done))
+		lm_irq_enable(a);
+	return done;
+}
+
+static irqreturn_t lm_e1000_intr(int irq, void *data)
+{
+	struct lm_e1000 *a = data;
+	/* Reading ICR acknowledges every cause (13.4.17). */
+	u32 icr = e1k_rd32(a, E1000_ICR);
+
+	/* 0: a device sharing the line; all ones: ours is gone. */
+	if (!icr || icr == ~0u)
+		return IRQ_NONE;
+
+	if (icr & (E1000_INT_LSC | E1000_INT_RXSEQ) &&
+	    !test_bit(LM_E1000_DOWN, &a->state))
+		mod_delayed_work(system_wq, &a->watchdog, 0);
+
+	if (napi_schedule_prep(&a->napi)) {
+		/* Masked until the poll completes: no interrupt storm. */
+		e1k_wr32(a, E1000_IMC, E1000_INT_ALL);
+		__napi_schedule(&a->napi);
+	}
+	return IRQ_HANDLED;
+}
+
+/* ---------------------------------------------------------- link, stats */
+
+static void lm_set_carrier(struct lm_e1000 *a, bool up)
+{
+	struct net_device *dev = a->netdev;
+
+	if (up == netif_carrier_ok(dev))
+		return;
+	if (up) {
+		netif_info(a, link, dev, "link up, %u Mb/s, %s duplex\n",
+			   a->link_speed, a->link_full_duplex ? "full" : "half");
+		netif_carrier_on(dev);
+	} else {
+		netif_info(a, link, dev, "link down\n");
+		netif_carrier_off(dev);
+	}
+	lm_e1000_sw_stat_inc(a, &a->sw_stats.link_changes);
+}
+
+static void lm_e1000_watchdog(struct work_struct *work)
+{
+	struct lm_e1000 *a = container_of(to_delayed_work(work),
+					  struct lm_e1000, watchdog);
+	u16 speed;
+	bool fd, link;
+
+	if (test_bit(LM_E1000_DOWN, &a->state))
+		return;
+	link = lm_e1000_hw_link(a, &speed, &fd);
+	if (link) {
+		a->link_speed = speed;
+		a->link_full_duplex = fd;
+	}
+	lm_set_carrier(a, link);
+	lm_e1000_hw_read_stats(a);
+
+	if (!test_bit(LM_E1000_DOWN, &a->state))
+		mod_delayed_work(system_wq, &a->watchdog,
+				 LM_E1000_WATCHDOG_INTERVAL);
+}
+
+/* ------------------------------------------------------ hardware set-up */
+
+/* Transmit initialization, 14.5. */
+static void lm_hw_configure_tx(struct lm_e1000 *a)
+{
+	struct lm_e1000_ring *r = &a->tx;
+	u32 tctl;
+
+	e1k_wr32(a, E1000_TDBAL, lower_32_bits(r->desc_dma));
+	e1k_wr32(a, E1000_TDBAH, upper_32_bits(r->desc_dma));
+	e1k_wr32(a, E1000_TDLEN, r->count * E1000_DESC_SIZE);
+	e1k_wr32(a, E1000_TDH, 0);
+	e1k_wr32(a, E1000_TDT, 0);
+	e1k_wr32(a, E1000_TIDV, 0);
+	e1k_wr32(a, E1000_TADV, 0);
+	e1k_wr32(a, E1000_TIPG,
+		 FIELD_PREP(E1000_TIPG_IPGT, E1000_TIPG_IPGT_COPPER) |
+		 FIELD_PREP(E1000_TIPG_IPGR1, E1000_TIPG_IPGR1_COPPER) |
+		 FIELD_PREP(E1000_TIPG_IPGR2, E1000_TIPG_IPGR2_COPPER));
+	tctl = E1000_TCTL_EN | E1000_TCTL_PSP |
+	       FIELD_PREP(E1000_TCTL_CT, E1000_TCTL_CT_DEFAULT) |
+	       FIELD_PREP(E1000_TCTL_COLD, E1000_TCTL_COLD_FD);
+	e1k_wr32(a, E1000_TCTL, tctl);
+}
+
+/* Receive initialization, 14.4, up to (not including) RCTL.EN. */
+static void lm_hw_configure_rx(struct lm_e1000 *a)
+{
+	struct lm_e1000_ring *r = &a->rx;
+
+	/* Interrupt moderation through ITR only (13.4.18); the rx delay
+	 * timers stay off so each frame raises RXT0 at once. */
+	e1k_wr32(a, E1000_RDTR, 0);
+	e1k_wr32(a, E1000_RADV, 0);
+	e1k_wr32(a, E1000_ITR, NSEC_PER_SEC /
+		 (LM_E1000_MAX_INT_RATE * E1000_ITR_UNIT_NS));
+	e1k_wr32(a, E1000_RDBAL, lower_32_bits(r->desc_dma));
+	e1k_wr32(a, E1000_RDBAH, upper_32_bits(r->desc_dma));
+	e1k_wr32(a, E1000_RDLEN, r->count * E1000_DESC_SIZE);
+	e1k_wr32(a, E1000_RDH, 0);
+	e1k_wr32(a, E1000_RDT, 0);
+	a->rx_discard = false;
+}
+
+static void lm_e1000_set_rx_mode(struct net_device *dev)
+{
+	struct lm_e1000 *a = netdev_priv(dev);
+	struct netdev_hw_addr *ha;
+	unsigned int rar = 1;
+	u32 set = 0;
+
+	/* Until lm_e1000_up() has programmed the device, the filters live
+	 * only in the netdev; up() applies them. */
+	if (!test_bit(LM_E1000_FILTERS_LIVE, &a->state))
+		return;
+
+	if (dev->flags & IFF_PROMISC)
+		set |= E1000_RCTL_UPE | E1000_RCTL_MPE;
+	else if (dev->flags & IFF_ALLMULTI)
+		set |= E1000_RCTL_MPE;
+
+	/* Secondary unicast addresses: exact filters RAR[1..15] (RAR[0]
+	 * is the station address); more than fit means promiscuous. */
+	if (netdev_uc_count(dev) > E1000_RAR_ENTRIES - 1)
+		set |= E1000_RCTL_UPE;
+	else
+		netdev_for_each_uc_addr(ha, dev)
+			lm_e1000_hw_set_rar(a, rar++, ha->addr);
+	for (; rar < E1000_RAR_ENTRIES; rar++)
+		lm_e1000_hw_clear_rar(a, rar);
+
+	memset(a->mta, 0, sizeof(a->mta));
+	netdev_for_each_mc_addr(ha, dev) {
+		u32 h = lm_e1000_hw_mta_hash(ha->addr);
+
+		a->mta[h >> 5] |= BIT(h & 31);
+	}
+	lm_e1000_hw_write_mta(a, a->mta);
+
+	lm_e1000_hw_update_rctl(a, E1000_RCTL_UPE | E1000_RCTL_MPE, set);
+}
+
+/* ---------------------------------------------------------------- up/down */
+
+static int lm_e1000_up(struct lm_e1000 *a)
+{
+	struct net_device *dev = a->netdev;
+	u32 rctl;
+	int err;
+
+	a->rx_buf_len = lm_rx_buf_len_for(dev->mtu);
+	err = lm_ring_alloc(a, &a->rx, a->rx_ring_size);
+	if (err)
+		return err;
+	err = lm_ring_alloc(a, &a->tx, a->tx_ring_size);
+	if (err)
+		goto err_free_rx_ring;
+
+	lm_e1000_hw_configure_mac(a);
+	lm_e1000_hw_set_rar(a, 0, dev->dev_addr);
+	lm_hw_configure_tx(a);
+	lm_hw_configure_rx(a);
+	/* Every slot but one gets a buffer before the receiver starts. */
+	if (!lm_rx_refill(a, false)) {
+		err = -ENOMEM;
+		goto err_release_rx;
+	}
+
+	err = request_irq(a->pdev->irq, lm_e1000_intr, IRQF_SHARED,
+			  dev->name, a);
+	if (err) {
+		netdev_err(dev, "cannot get IRQ %d: %d\n", a->pdev->irq, err);
+		goto err_release_rx;
+	}
+
+	netif_addr_lock_bh(dev);
+	set_bit(LM_E1000_FILTERS_LIVE, &a->state);
+	lm_e1000_set_rx_mode(dev);
+	netif_addr_unlock_bh(dev);
+
+	/* 13.4.22: broadcasts accepted, CRC stripped, descriptor minimum
+	 * threshold at 1/2, multicast offset bits 47:36, no loopback. */
+	rctl = E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_SECRC |
+	       lm_e1000_rctl_bsize(a->rx_buf_len);
+	if (dev->mtu > ETH_DATA_LEN)
+		rctl |= E1000_RCTL_LPE;
+	lm_e1000_hw_update_rctl(a, (u32)~(E1000_RCTL_UPE | E1000_RCTL_MPE), rctl);
+
+	clear_bit(LM_E1000_DOWN, &a->state);
+	napi_enable(&a->napi);
+	lm_irq_enable(a);
+	netif_start_queue(dev);
+	mod_delayed_work(system_wq, &a->watchdog, 0);
+	return 0;
+
+err_release_rx:
+	lm_ring_release_all(a, &a->rx, DMA_FROM_DEVICE);
+	lm_ring_free(a, &a->tx);
+err_free_rx_ring:
+	lm_ring_free(a, &a->rx);
+	return err;
+}
+
+/* Stop the device and free rings; safe to call twice. */
+static void lm_e1000_down(struct lm_e1000 *a)
+{
+	struct net_device *dev = a->netdev;
+
+	if (test_and_set_bit(LM_E1000_DOWN, &a->state))
+		return;
+
+	netif_tx_disable(dev);
+	lm_irq_disable(a);
+	napi_disable(&a->napi);
+	cancel_delayed_work_sync(&a->watchdog);
+
+	netif_addr_lock_bh(dev);
+	clear_bit(LM_E1000_FILTERS_LIVE, &a->state);
+	netif_addr_unlock_bh(dev);
+
+	lm_e1000_hw_read_stats(a);	/* the reset clears the counters */
+	/* Stops both DMA engines before any buffer is freed. */
+	lm_e1000_hw_reset(a);
+	free_irq(a->pdev->irq, a);
+
+	lm_ring_release_all(a, &a->tx, DMA_TO_DEVICE);
+	lm_ring_release_all(a, &a->rx, DMA_FROM_DEVICE);
+	netdev_reset_queue(dev);
+	lm_ring_free(a, &a->tx);
+	lm_ring_free(a, &a->rx);
+	lm_set_carrier(a, false);
+}
+
+/*
+ * Apply new ring sizes or MTU: the reset path (down, reconfigure, up).
+ * Called with RTNL held.  If the new configuration cannot come up, the old
+ * one is restored.
+ */
+int lm_e1000_reinit(struct lm_e1000 *a, unsigned int rx_count,
+		    unsigned int tx_count, unsigned int mtu)
+{
+	struct net_device *dev = a->netdev;
+	unsigned int old_rx = a->rx_ring_size, old_tx = a->tx_ring_size;
+	unsigned int old_mtu = dev->mtu;
+	int err;
+
+	ASSERT_RTNL();
+	set_bit(LM_E1000_RESETTING, &a->state);
+	if (netif_running(dev))
+		lm_e1000_down(a);
+	a->rx_ring_size = rx_count;
+	a->tx_ring_size = tx_count;
+	WRITE_ONCE(dev->mtu, mtu);
+	err = netif_running(dev) ? lm_e1000_up(a) : 0;
+	if (err) {
+		netdev_err(dev, "reconfiguration failed (%d), restoring\n", err);
+		a->rx_ring_size = old_rx;
+		a->tx_ring_size = old_tx;
+		WRITE_ONCE(dev->mtu, old_mtu);
+		if (lm_e1000_up(a))
+			netdev_err(dev, "cannot restart: interface stays down until reopened\n");
+	}
+	clear_bit(LM_E1000_RESETTING, &a->state);
+	return err;
+}
+
+/* ----------------------------------------------------------- netdev ops */
+
+static int lm_e1000_open(struct net_device *dev)
+{
+	struct lm_e1000 *a = netdev_priv(dev);
+
+	netif_carrier_off(dev);
+	return lm_e1000_up(a);
+}
+
+static int lm_e1000_stop(struct net_device *dev)
+{
+	lm_e1000_down(netdev_priv(dev));
+	return 0;
+}
+
+static int lm_e1000_set_mac(struct net_device *dev, void *p)
+{
+	struct lm_e1000 *a = netdev_priv(dev);
+	struct sockaddr *sa = p;
+
+	if (!is_valid_ether_addr(sa->sa_data))
+		return -EADDRNOTAVAIL;
+	eth_hw_addr_set(dev, sa->sa_data);
+	/* RAR[0] holds the station address whether or not the device is up;
+	 * lm_e1000_up() writes it again after reset. */
+	lm_e1000_hw_set_rar(a, 0, dev->dev_addr);
+	return 0;
+}
+
+static int lm_e1000_change_mtu(struct net_device *dev, int new_mtu)
+{
+	struct lm_e1000 *a = netdev_priv(dev);
+
+	/* dev->min_mtu/max_mtu were checked by the core. */
+	return lm_e1000_reinit(a, a->rx_ring_size, a->tx_ring_size, new_mtu);
+}
+
+static void lm_e1000_tx_timeout(struct net_device *dev, unsigned int txq)
+{
+	struct lm_e1000 *a = netdev_priv(dev);
+
+	netdev_warn(dev, "tx timeout: TDH %u TDT %u next_to_clean %u, resetting\n",
+		    e1k_rd32(a, E1000_TDH), e1k_rd32(a, E1000_TDT),
+		    READ_ONCE(a->tx.next_to_clean));
+	lm_e1000_sw_stat_inc(a, &a->sw_stats.tx_timeouts);
+	schedule_work(&a->reset_task);
+}
+
+static void lm_e1000_reset_task(struct work_struct *work)
+{
+	struct lm_e1000 *a = container_of(work, struct lm_e1000, reset_task);
+
+	rtnl_lock();
+	if (netif_running(a->netdev) && !test_bit(LM_E1000_REMOVING, &a->state))
+		lm_e1000_reinit(a, a->rx_ring_size, a->tx_ring_size,
+				a->netdev->mtu);
+	rtnl_unlock();
+}
+
+void lm_e1000_sw_stat_inc(struct lm_e1000 *a, u64 *counter)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&a->stats_lock, flags);
+	(*counter)++;
+	spin_unlock_irqrestore(&a->stats_lock, flags);
+}
+
+void lm_e1000_ring_stats_read(struct lm_e1000_ring_stats *dst,
+			      const struct lm_e1000_ring_stats *src)
+{
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&src->syncp);
+		dst->packets = src->packets;
+		dst->bytes = src->bytes;
+		dst->runt = src->runt;
+		dst->oversize = src->oversize;
+		dst->spanning = src->spanning;
+		dst->frame_errors = src->frame_errors;
+		dst->alloc_failed = src->alloc_failed;
+		dst->copybreak = src->copybreak;
+	} while (u64_stats_fetch_retry(&src->syncp, start));
+}
+
+void lm_e1000_tx_drops_read(struct lm_e1000_tx_drops *dst,
+			    const struct lm_e1000_tx_drops *src)
+{
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&src->syncp);
+		dst->dma_failed = src->dma_failed;
+		dst->bad_frame = src->bad_frame;
+	} while (u64_stats_fetch_retry(&src->syncp, start));
+}
+
+static void lm_e1000_get_stats64(struct net_device *dev,
+				 struct rtnl_link_stats64 *st)
+{
+	struct lm_e1000 *a = netdev_priv(dev);
+	const struct lm_e1000_hw_stats *hw = &a->hw_stats;
+	struct lm_e1000_ring_stats rx, tx;
+	struct lm_e1000_tx_drops txd;
+	unsigned long flags;
+
+	lm_e1000_ring_stats_read(&rx, &a->rx.stats);
+	lm_e1000_ring_stats_read(&tx, &a->tx.stats);
+	lm_e1000_tx_drops_read(&txd, &a->tx_drops);
+	st->rx_packets = rx.packets;
+	st->rx_bytes = rx.bytes;
+	st->tx_packets = tx.packets;
+	st->tx_bytes = tx.bytes;
+
+	if (!test_bit(LM_E1000_DOWN, &a->state))
+		lm_e1000_hw_read_stats(a);
+
+	spin_lock_irqsave(&a->stats_lock, flags);
+	st->multicast = hw->mprc;
+	st->collisions = hw->colc;
+	/* Frames the device refused by size, and those we refused. */
+	st->rx_length_errors = hw->ruc + hw->roc + hw->rlec +
+			       rx.runt + rx.oversize + rx.spanning;
+	st->rx_crc_errors = hw->crcerrs;
+	st->rx_frame_errors = hw->algnerrc;
+	st->rx_missed_errors = hw->mpc;
+	st->rx_errors = st->rx_length_errors + st->rx_crc_errors +
+			st->rx_frame_errors + hw->rxerrc + hw->symerrs +
+			rx.frame_errors;
+	st->rx_dropped = rx.alloc_failed;
+	st->tx_aborted_errors = hw->ecol;
+	st->tx_window_errors = hw->latecol;
+	st->tx_carrier_errors = hw->tncrs;
+	st->tx_errors = hw->ecol + hw->latecol;
+	st->tx_dropped = txd.dma_failed + txd.bad_frame;
+	spin_unlock_irqrestore(&a->stats_lock, flags);
+}
+
+static const struct net_device_ops lm_e1000_netdev_ops = {
+	.ndo_open		= lm_e1000_open,
+	.ndo_stop		= lm_e1000_stop,
+	.ndo_start_xmit		= lm_e1000_xmit,
+	.ndo_set_rx_mode	= lm_e1000_set_rx_mode,
+	.ndo_set_mac_address	= lm_e1000_set_mac,
+	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_change_mtu		= lm_e1000_change_mtu,
+	.ndo_tx_timeout		= lm_e1000_tx_timeout,
+	.ndo_get_stats64	= lm_e1000_get_stats64,
+};
+
+/* ------------------------------------------------------------------ PCI */
+
+static int lm_e1000_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct net_device *dev;
+	struct lm_e1000 *a;
+	u8 mac[ETH_ALEN];
+	int err;
+
+	err = pci_enable_device_mem(pdev);
+	if (err)
+		return err;
+	err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (err)
+		err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(32));
+	if (err) {
+		dev_err(&pdev->dev, "no usable DMA configuration\n");
+		goto err_disable;
+	}
+	if (!(pci_resource_flags(pdev, 0) & IORESOURCE_MEM)) {
+		dev_err(&pdev->dev, "BAR0 is not a memory BAR\n");
+		err = -ENODEV;
+		goto err_disable;
+	}
+	err = pci_request_mem_regions(pdev, LM_E1000_NAME);
+	if (err)
+		goto err_disable;
+	pci_set_master(pdev);
+
+	dev = alloc_etherdev(sizeof(*a));
+	if (!dev) {
+		err = -ENOMEM;
+		goto err_release_regions;
+	}
+	SET_NETDEV_DEV(dev, &pdev->dev);
+	pci_set_drvdata(pdev, dev);
+	a = netdev_priv(dev);
+	a->netdev = dev;
+	a->pdev = pdev;
+	a->msg_enable = netif_msg_init(debug, LM_E1000_MSG_DEFAULT);
+	a->rx_ring_size = LM_E1000_DEFAULT_RING;
+	a->tx_ring_size = LM_E1000_DEFAULT_RING;
+	spin_lock_init(&a->rctl_lock);
+	spin_lock_init(&a->stats_lock);
+	u64_stats_init(&a->rx.stats.syncp);
+	u64_stats_init(&a->tx.stats.syncp);
+	u64_stats_init(&a->tx_drops.syncp);
+	INIT_DELAYED_WORK(&a->watchdog, lm_e1000_watchdog);
+	INIT_WORK(&a->reset_task, lm_e1000_reset_task);
+	set_bit(LM_E1000_DOWN, &a->state);
+
+	a->hw = pci_ioremap_bar(pdev, 0);
+	if (!a->hw) {
+		err = -EIO;
+		goto err_free_netdev;
+	}
+
+	/* 14.3: start from a known state; this also stops any DMA a
+	 * previous owner (firmware, kexec) left running. */
+	err = lm_e1000_hw_reset(a);
+	if (err)
+		goto err_unmap;
+	err = lm_e1000_hw_read_mac(a, mac);
+	if (err)
+		goto err_unmap;
+	if (!is_valid_ether_addr(mac)) {
+		dev_warn(&pdev->dev, "EEPROM MAC %pM invalid, using a random one\n",
+			 mac);
+		eth_random_addr(mac);
+	}
+	eth_hw_addr_set(dev, mac);
+	lm_e1000_hw_read_stats(a);	/* zero the clear-on-read counters */
+	memset(&a->hw_stats, 0, sizeof(a->hw_stats));
+
+	dev->netdev_ops = &lm_e1000_netdev_ops;
+	lm_e1000_set_ethtool_ops(dev);
+	dev->watchdog_timeo = LM_E1000_TX_TIMEOUT;
+	dev->priv_flags |= IFF_UNICAST_FLT;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = E1000_MAX_FRAME - ETH_HLEN - VLAN_HLEN - ETH_FCS_LEN;
+	lm_netif_napi_add(dev, &a->napi, lm_e1000_poll);
+
+	netif_carrier_off(dev);
+	err = register_netdev(dev);
+	if (err)
+		goto err_napi_del;
+
+	netif_info(a, probe, dev, "Intel 82540EM at %s, MAC %pM\n",
+		   pci_name(pdev), dev->dev_addr);
+	return 0;
+
+err_napi_del:
+	netif_napi_del(&a->napi);
+err_unmap:
+	iounmap(a->hw);
+err_free_netdev:
+	free_netdev(dev);
+err_release_regions:
+	pci_release_mem_regions(pdev);
+err_disable:
+	pci_disable_device(pdev);
+	return err;
+}
+
+static void lm_e1000_remove(struct pci_dev *pdev)
+{
+	struct net_device *dev = pci_get_drvdata(pdev);
+	struct lm_e1000 *a = netdev_priv(dev);
+
+	set_bit(LM_E1000_REMOVING, &a->state);
+	cancel_work_sync(&a->reset_task);
+	unregister_netdev(dev);		/* stops the interface: down() */
+	cancel_delayed_work_sync(&a->watchdog);
+	netif_napi_del(&a->napi);
+	lm_e1000_hw_reset(a);
+	iounmap(a->hw);
+	free_netdev(dev);
+	pci_release_mem_regions(pdev);
+	pci_disable_device(pdev);
+}
+
+static void lm_e1000_shutdown(struct pci_dev *pdev)
+{
+	struct net_device *dev = pci_get_drvdata(pdev);
+
+	rtnl_lock();
+	netif_device_detach(dev);
+	if (netif_running(dev))
+		lm_e1000_down(netdev_priv(dev));
+	rtnl_unlock();
+	pci_disable_device(pdev);
+}
+
+static struct pci_driver lm_e1000_driver = {
+	.name		= LM_E1000_NAME,
+	.id_table	= lm_e1000_pci_tbl,
+	.probe		= lm_e1000_probe,
+	.remove		= lm_e1000_remove,
+	.shutdown	= lm_e1000_shutdown,
+};
+module_pci_driver(lm_e1000_driver);
+
+MODULE_DESCRIPTION("livemap: Intel 82540EM driver with hitless netmap mode");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lm_e1000.h - livemap's Intel 82540EM driver: adapter, rings, per-slot
+ * buffer bookkeeping and the MMIO layer.
+ *
+ * Ring picture (both directions; one slot always stays unused so that
+ * head == tail means "hardware owns nothing"):
+ *
+ *        next_to_clean            next_to_use (= shadow of RDT/TDT)
+ *             |                        |
+ *   ... free  [ owned by hardware ...  )  free / owned by software ...
+ *
+ * RX: [next_to_clean, next_to_use) are posted buffers; the device fills
+ *     them in order and sets DD; NAPI consumes from next_to_clean and
+ *     reposts at next_to_use.
+ * TX: [next_to_clean, next_to_use) are frames handed to the device;
+ *     completions (DD) come back in order from next_to_clean.
+ *
+ * Per-slot bookkeeping (DESIGN.md section 4): every slot carries an owner
+ * tag.  LM_SLOT_STACK means the slot holds an skb with its streaming DMA
+ * mapping; LM_SLOT_NETMAP means it holds a netmap buffer (index + the
+ * device address the allocator gives it).  A ring may hold both kinds at
+ * once: that is what lets a slot change owner without stopping the ring.
+ */
+#ifndef LM_E1000_H
+#define LM_E1000_H
+
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/io.h>
+#include <linux/iopoll.h>
+#include <linux/netdevice.h>
+#include <linux/pci.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+
+#include "e1000_regs.h"
+
+#define LM_E1000_NAME		"livemap_e1000"
+
+#define LM_E1000_DEFAULT_RING	256
+#define LM_E1000_MIN_RING	64
+#define LM_E1000_MAX_RING	E1000_RING_MAX_DESCS
+
+/* Frames up to this size are copied into a small skb and the posted
+ * buffer is reposted as is: no unmap, no allocation. */
+#define LM_E1000_RX_COPYBREAK	256
+/* Repost rx buffers (one RDT write) once this many slots are free. */
+#define LM_E1000_RX_REFILL_BATCH 16
+/* Wake the tx queue once this many descriptors are free again. */
+#define LM_E1000_TX_WAKE_THRESH	32
+/* Interrupt throttling: at most this many interrupts per second. */
+#define LM_E1000_MAX_INT_RATE	20000
+#define LM_E1000_WATCHDOG_INTERVAL (2 * HZ)
+#define LM_E1000_TX_TIMEOUT	(5 * HZ)
+
+enum lm_slot_owner {
+	LM_SLOT_EMPTY = 0,	/* no buffer attached */
+	LM_SLOT_STACK,		/* skb + streaming DMA mapping (ours) */
+	LM_SLOT_NETMAP,		/* netmap buffer: index + allocator's DMA addr */
+};
+
+/*
+ * One per descriptor slot, rx and tx alike.  @dma is the address the
+ * descriptor carries, whoever owns the buffer.  @len is the length that was
+ * mapped (STACK: needed to unmap) or posted (NETMAP tx: frame length).
+ */
+struct lm_e1000_slot {
+	dma_addr_t dma;
+	union {
+		struct sk_buff *skb;	/* LM_SLOT_STACK */
+		u32 nm_idx;		/* LM_SLOT_NETMAP */
+	};
+	u16 len;
+	u8 owner;		/* enum lm_slot_owner */
+};
+
+/*
+ * Per-ring counters: one writer each (rx: NAPI; tx: xmit under the queue
+ * lock for the drop counters, NAPI for completions -- packets/bytes are
+ * only written by NAPI), readers use the u64_stats retry loop.
+ */
+struct lm_e1000_ring_stats {
+	u64 packets;
+	u64 bytes;
+	/* rx: wire input the driver rejects, counted and dropped */
+	u64 runt;		/* shorter than an Ethernet header */
+	u64 oversize;		/* longer than the MTU allows */
+	u64 spanning;		/* spread over several descriptors (EOP late) */
+	u64 frame_errors;	/* device flagged CRC/symbol/sequence errors */
+	u64 alloc_failed;	/* no fresh buffer: frame dropped, buffer kept */
+	u64 copybreak;		/* small frames copied, buffer recycled */
+	struct u64_stats_sync syncp;
+};
+
+/* tx drops are counted in xmit, which the queue lock serialises. */
+struct lm_e1000_tx_drops {
+	u64 dma_failed;		/* mapping failed: frame dropped */
+	u64 bad_frame;		/* could not pad/linearise: frame dropped */
+	struct u64_stats_sync syncp;
+};
+
+struct lm_e1000_ring {
+	void *desc;			/* coherent descriptor array */
+	dma_addr_t desc_dma;
+	unsigned int count;		/* descriptors; multiple of 8 */
+	unsigned int next_to_use;	/* shadow of the tail register */
+	unsigned int next_to_clean;
+	struct lm_e1000_slot *slot;
+	struct lm_e1000_ring_stats stats;
+};
+
+/* Rare events, under stats_lock (ethtool -S; order = strings). */
+struct lm_e1000_sw_stats {
+	u64 tx_timeouts;	/* stack watchdog fired; device reinitialised */
+	u64 link_changes;	/* carrier transitions we reported */
+	/* livemap: the switch between the stack and netmap (issue 5) */
+	u64 lm_switch_copies;	/* payloads copied skb -> netmap on enter */
+	u64 lm_conversions;	/* slots converted between owners */
+	u64 lm_reverse_copies;	/* payloads copied netmap -> skb on exit */
+	u64 lm_idle_reclaims;	/* lent netmap buffers reclaimed while idle */
+	u64 lm_handed_to_stack;	/* unconsumed netmap frames given to the stack */
+};
+
+/* Hardware counters accumulated from the clear-on-read registers (13.7). */
+struct lm_e1000_hw_stats {
+	u64 crcerrs, algnerrc, symerrs, rxerrc, mpc, scc, ecol, mcc, latecol;
+	u64 colc, dc, tncrs, sec, cexterr, rlec, xonrxc, xontxc, xoffrxc;
+	u64 xofftxc, fcruc, gprc, bprc, mprc, gptc, gorc, gotc, rnbc, ruc;
+	u64 rfc, roc, rjc, tor, tot, tpr, tpt, mptc, bptc;
+};
+
+struct lm_e1000 {
+	struct net_device *netdev;
+	struct pci_dev *pdev;
+	u8 __iomem *hw;			/* BAR0 */
+	struct napi_struct napi;
+
+	struct lm_e1000_ring rx;
+	struct lm_e1000_ring tx;
+	struct lm_e1000_tx_drops tx_drops;
+	unsigned int rx_ring_size;	/* requested by ethtool -G */
+	unsigned int tx_ring_size;
+	unsigned int rx_buf_len;	/* bytes per rx buffer (RCTL.BSIZE) */
+	bool rx_discard;		/* dropping the rest of a spanning frame */
+
+	spinlock_t rctl_lock;		/* RCTL read-modify-write */
+	u32 rctl;			/* shadow of RCTL */
+	u32 mta[E1000_MTA_WORDS];	/* scratch for set_rx_mode (addr lock) */
+
+	struct delayed_work watchdog;	/* link + statistics */
+	struct work_struct reset_task;	/* tx timeout recovery */
+	unsigned long state;		/* LM_E1000_* bits below */
+
+	spinlock_t stats_lock;		/* hw_stats, sw_stats; irqsave */
+	struct lm_e1000_hw_stats hw_stats;
+	struct lm_e1000_sw_stats sw_stats;
+
+	u16 link_speed;			/* Mb/s, valid with carrier */
+	bool link_full_duplex;
+	u32 msg_enable;
+};
+
+/* adapter->state bits */
+enum {
+	LM_E1000_DOWN,		/* rings torn down or being torn down */
+	LM_E1000_RESETTING,	/* a reconfiguration owns the device */
+	LM_E1000_REMOVING,	/* driver detaching: no new work */
+	LM_E1000_FILTERS_LIVE,	/* device programmed: rx filters go to hw */
+};
+
+/*
+ * MMIO layer: every register access of the driver goes through these.
+ * writel() is ordered after earlier stores to coherent DMA memory
+ * (Documentation/memory-barriers.txt, "I/O access"), so a tail write
+ * publishes the descriptors written before it without an extra barrier.
+ */
+static inline u32 e1k_rd32(const struct lm_e1000 *a, u32 reg)
+{
+	return readl(a->hw + reg);
+}
+
+static inline void e1k_wr32(struct lm_e1000 *a, u32 reg, u32 val)
+{
+	writel(val, a->hw + reg);
+}
+
+/* Force posted writes out to the device (read of STATUS, side-effect free). */
+static inline void e1k_flush(struct lm_e1000 *a)
+{
+	(void)e1k_rd32(a, E1000_STATUS);
+}
+
+/* Poll @reg until (value & mask) == want, sleeping; -ETIMEDOUT on timeout. */
+static inline int e1k_poll(struct lm_e1000 *a, u32 reg, u32 mask, u32 want,
+			   unsigned int sleep_us, unsigned int timeout_us,
+			   u32 *last)
+{
+	u32 v;
+	int err = readl_poll_timeout(a->hw + reg, v, (v & mask) == want,
+				     sleep_us, timeout_us);
+
+	if (last)
+		*last = v;
+	return err;
+}
+
+/* Atomic-context variant (spinning): for the few polls under a lock. */
+static inline int e1k_poll_atomic(struct lm_e1000 *a, u32 reg, u32 mask,
+				  u32 want, unsigned int delay_us,
+				  unsigned int timeout_us, u32 *last)
+{
+	u32 v;
+	int err = readl_poll_timeout_atomic(a->hw + reg, v, (v & mask) == want,
+					    delay_us, timeout_us);
+
+	if (last)
+		*last = v;
+	return err;
+}
+
+static inline unsigned int lm_ring_next(const struct lm_e1000_ring *r,
+					unsigned int i)
+{
+	return ++i == r->count ? 0 : i;
+}
+
+/* Slots software may still post: one is always left empty (see above). */
+static inline unsigned int lm_ring_unused(const struct lm_e1000_ring *r)
+{
+	unsigned int used = r->next_to_use >= r->next_to_clean ?
+		r->next_to_use - r->next_to_clean :
+		r->count - r->next_to_clean + r->next_to_use;
+
+	return r->count - 1 - used;
+}
+
+static inline struct e1000_rx_desc *lm_rx_desc(struct lm_e1000_ring *r,
+					       unsigned int i)
+{
+	return &((struct e1000_rx_desc *)r->desc)[i];
+}
+
+static inline struct e1000_tx_desc *lm_tx_desc(struct lm_e1000_ring *r,
+					       unsigned int i)
+{
+	return &((struct e1000_tx_desc *)r->desc)[i];
+}
+
+/* e1000_hw.c: device-level operations (no ring logic) */
+int lm_e1000_hw_reset(struct lm_e1000 *a);
+int lm_e1000_hw_read_mac(struct lm_e1000 *a, u8 *mac);
+void lm_e1000_hw_configure_mac(struct lm_e1000 *a);
+void lm_e1000_hw_set_rar(struct lm_e1000 *a, unsigned int idx, const u8 *mac);
+void lm_e1000_hw_clear_rar(struct lm_e1000 *a, unsigned int idx);
+void lm_e1000_hw_write_mta(struct lm_e1000 *a, const u32 *mta);
+u32 lm_e1000_hw_mta_hash(const u8 *mac);
+void lm_e1000_hw_update_rctl(struct lm_e1000 *a, u32 clear, u32 set);
+void lm_e1000_hw_read_stats(struct lm_e1000 *a);
+bool lm_e1000_hw_link(struct lm_e1000 *a, u16 *speed, bool *full_duplex);
+u32 lm_e1000_rctl_bsize(unsigned int buf_len);
+
+/* e1000_main.c */
+void lm_e1000_sw_stat_inc(struct lm_e1000 *a, u64 *counter);
+void lm_e1000_ring_stats_read(struct lm_e1000_ring_stats *dst,
+			      const struct lm_e1000_ring_stats *src);
+void lm_e1000_tx_drops_read(struct lm_e1000_tx_drops *dst,
+			    const struct lm_e1000_tx_drops *src);
+int lm_e1000_reinit(struct lm_e1000 *a, unsigned int rx_count,
+		    unsigned int tx_count, unsigned int mtu);
+
+/* e1000_ethtool.c */
+void lm_e1000_set_ethtool_ops(struct net_device *netdev);
+
+#endif /* LM_E1000_H */
