@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * lm_hl.h - the hitless slot-ownership engine: who owns the buffer behind
+ * each NIC descriptor slot (the stack's skb or a netmap buffer), and what
+ * has to be copied, converted, freed, reposted or handed back when a ring
+ * changes hands without a reset.  The algorithm is DESIGN.md §4.
+ *
+ * The engine owns the ring state (indices and per-slot owner tags); a
+ * driver is a thin adapter in the manner of iflib: it reports events
+ * (a completion it read, a stack buffer it posted, the application's
+ * released slots, enter, exit, ...) and applies the actions the engine
+ * emits through one callback.  Actions never fail: the only allocations
+ * (stack rx buffers) are made by the driver before it asks, so exit
+ * cannot fail half way.  The engine never reads a register or a
+ * descriptor; @tail is its shadow of RDT/TDT and @db_tail the value last
+ * written to the device (STYLE habit 7).
+ *
+ * One kring = one hardware ring, rx or tx, of n slots.  Indices run
+ * forward modulo n.
+ *
+ * RX:       hwcur           clean              tail
+ *   ....------|---------------|------------------|-----------....
+ *   unposted  | DONE: frames  | POSTED: hardware | unposted (>= 1 slot:
+ *             | held by the   | owns them; those | RDH == RDT means an
+ *             | application   | before RDH carry | empty ring, so one
+ *             | (netmap mode  | DD, the engine   | slot always stays
+ *             | only; empty   | learns it from   | with the driver)
+ *             | in stack mode)| lm_hl_rx_done()  |
+ *
+ *   In netmap mode the netmap kring's hwcur is @hwcur and its hwtail is
+ *   @clean: the application owns [hwcur, clean), slot i of the netmap
+ *   ring is NIC slot i (no offset), and @buf of every slot is the netmap
+ *   buffer the kernel associates with ring slot i.
+ *
+ * TX:                      clean              tail
+ *   ....--------------------|------------------|-----------....
+ *          free             | IN FLIGHT        | free (netmap: the
+ *                           |                  | application's, up to
+ *                           |                  | prev(clean))
+ *
+ *   In netmap mode the netmap kring's hwcur is @tail and hwtail is
+ *   prev(@clean).
+ *
+ * Owner tags: STACK = the driver's skb (with its DMA mapping) is in the
+ * slot; NETMAP = netmap buffer @buf is in the slot; NONE = nothing.  A
+ * NETMAP slot outside netmap mode is LENT: the NIC still holds a
+ * reference on a buffer whose ring is gone (§4 exit step 4a).
+ */
+#ifndef LM_HL_H
+#define LM_HL_H
+
+#include "lm_hl_os.h"
+
+#define LM_HL_NONE_SLOT	0xffffffffu	/* "no slot" from the *_slot() queries */
+#define LM_HL_MIN_SLOTS	2		/* one posted + the one always unposted */
+
+enum lm_hl_owner {
+	LM_HL_NONE = 0,
+	LM_HL_STACK,
+	LM_HL_NETMAP,
+};
+
+/* lm_hl_slot.flags */
+#define LM_HL_LENT	0x01	/* NETMAP outside netmap mode: holds a reference */
+
+/*
+ * The actions.  Each names the slot it applies to; @buf is a netmap
+ * buffer index, @len a frame length.  "Spare" is one of the stack rx
+ * buffers the driver preallocated (lm_hl_spares_add()).
+ */
+enum lm_hl_op {
+	LM_HL_DELIVER = 1,	/* rx: unmap the slot's skb, give it (len) to the stack; slot empty */
+	LM_HL_COPY_TO_SPARE,	/* rx: copy netmap buf (len) into a spare, give that to the stack; slot empty */
+	LM_HL_COPY_TO_NM,	/* rx: copy the slot's skb payload (len) into netmap buf; the skb stays */
+	LM_HL_FRAME,		/* rx netmap: ring slot holds a frame of len in buf (set slot len) */
+	LM_HL_POST_NM,		/* write the descriptor with netmap buf (tx: len bytes to send) */
+	LM_HL_CONVERT,		/* unmap + free the slot's skb, then as POST_NM */
+	LM_HL_FREE_SKB,		/* unmap + free the slot's skb; slot empty */
+	LM_HL_DROP_NM,		/* forget netmap buf in the slot (the ring keeps it); slot empty */
+	LM_HL_LEND,		/* take a reference on buf: the NIC keeps it beyond the ring */
+	LM_HL_RETURN,		/* drop the NIC's reference on buf (lent buffer back) */
+	LM_HL_ADOPT,		/* ring slot takes lent buf instead of @old; free @old; the ref moves to the ring */
+	LM_HL_RECLAIM,		/* rx quiesced: write a spare into the slot in place of buf */
+	LM_HL_FREE_SPARE,	/* free one spare */
+	LM_HL_DOORBELL,		/* write @slot to the tail register (RDT/TDT) */
+};
+
+struct lm_hl_act {
+	uint16_t op;		/* enum lm_hl_op */
+	uint16_t len;
+	uint32_t slot;
+	uint32_t buf;
+	uint32_t old;		/* ADOPT only */
+};
+
+typedef void lm_hl_apply_t(void *ctx, const struct lm_hl_act *a);
+
+struct lm_hl_slot {
+	uint32_t buf;		/* netmap buffer (see the ring picture) or 0 */
+	uint16_t len;		/* DONE rx slots: frame length */
+	uint8_t owner;		/* enum lm_hl_owner: what the descriptor holds */
+	uint8_t flags;		/* LM_HL_LENT */
+};
+
+/* Counters (ethtool -S).  Monotonic except @lent. */
+struct lm_hl_stats {
+	uint64_t copies;	/* skb -> netmap copies after enter (<= n per enter) */
+	uint64_t conversions;	/* slots turned from STACK to NETMAP */
+	uint64_t reverse_copies;/* netmap -> skb copies of frames landing in lent slots */
+	uint64_t handed_back;	/* unconsumed frames handed to the stack on exit */
+	uint64_t tx_freed;	/* in-flight tx skbs freed in netmap mode */
+	uint64_t idle_reclaims;	/* lent slots taken back by a quiesced rx engine */
+	uint64_t adopted;	/* lent slots reused by a re-entry */
+	uint64_t enters, exits;
+	uint32_t lent;		/* slots holding a lent buffer now */
+};
+
+struct lm_hl_kring {
+	uint32_t n;
+	uint8_t is_tx;
+	uint8_t netmap;		/* the kring is in netmap mode */
+	uint32_t hwcur;		/* rx: first slot the application holds */
+	uint32_t clean;		/* next slot whose completion (DD) is reported */
+	uint32_t tail;		/* next slot to post (shadow of RDT/TDT) */
+	uint32_t db_tail;	/* tail value last written to the device */
+	uint32_t spares;	/* rx: preallocated stack buffers the driver holds */
+	struct lm_hl_stats st;
+	struct lm_hl_slot *slot;	/* n entries, caller's memory */
+	lm_hl_apply_t *apply;
+	void *ctx;
+};
+
+/* Setup / teardown.  @slots: n entries owned by the caller. */
+int lm_hl_init(struct lm_hl_kring *kr, struct lm_hl_slot *slots, uint32_t n,
+	       int is_tx, lm_hl_apply_t *apply, void *ctx);
+int lm_hl_detach(struct lm_hl_kring *kr);	/* DMA stopped: free and return everything */
+
+/* Stack-mode rx refill: slot to post next (or NONE); *has_skb = reuse the one there. */
+uint32_t lm_hl_rx_refill_slot(const struct lm_hl_kring *kr, int *has_skb);
+int lm_hl_rx_posted(struct lm_hl_kring *kr, uint32_t i);
+/* Both modes: slot whose DD to test next (or NONE), then report it. */
+uint32_t lm_hl_rx_clean_slot(const struct lm_hl_kring *kr);
+int lm_hl_rx_done(struct lm_hl_kring *kr, uint32_t len);
+/* Netmap mode rxsync: the application released slot hwcur, now holding buf. */
+int lm_hl_rx_release(struct lm_hl_kring *kr, uint32_t buf);
+/* Stack mode, rx DMA quiesced and every DD slot reported: take lent slots back. */
+int lm_hl_rx_reclaim(struct lm_hl_kring *kr);
+
+/* Stack-mode xmit: slot to use (or NONE), then report it posted. */
+uint32_t lm_hl_tx_slot(const struct lm_hl_kring *kr);
+int lm_hl_tx_posted(struct lm_hl_kring *kr, uint32_t i);
+/* Netmap mode txsync: send netmap buffer buf (len) in slot tail. */
+int lm_hl_tx_send(struct lm_hl_kring *kr, uint32_t buf, uint32_t len);
+uint32_t lm_hl_tx_clean_slot(const struct lm_hl_kring *kr);
+int lm_hl_tx_done(struct lm_hl_kring *kr);
+
+/* Write the tail register if it moved (emits DOORBELL). */
+void lm_hl_kick(struct lm_hl_kring *kr);
+
+/*
+ * The switch.  enter: @ring_bufs[i] is the netmap buffer the new ring
+ * gave slot i.  exit: first lm_hl_exit_need() spares must be added with
+ * lm_hl_spares_add(); lm_hl_exit() then cannot fail (-ENOSPC if they were
+ * not, and nothing changed).
+ */
+int lm_hl_enter(struct lm_hl_kring *kr, const uint32_t *ring_bufs);
+uint32_t lm_hl_exit_need(const struct lm_hl_kring *kr);
+void lm_hl_spares_add(struct lm_hl_kring *kr, uint32_t k);
+int lm_hl_exit(struct lm_hl_kring *kr);
+
+/* The netmap kring's view (netmap mode). */
+static inline uint32_t lm_hl_prev(const struct lm_hl_kring *kr, uint32_t i)
+{
+	return i == 0 ? kr->n - 1 : i - 1;
+}
+
+static inline uint32_t lm_hl_nm_hwcur(const struct lm_hl_kring *kr)
+{
+	return kr->is_tx ? kr->tail : kr->hwcur;
+}
+
+static inline uint32_t lm_hl_nm_hwtail(const struct lm_hl_kring *kr)
+{
+	return kr->is_tx ? lm_hl_prev(kr, kr->clean) : kr->clean;
+}
+
+/* Debug: 0 if the kring's state is self-consistent, else a line number. */
+int lm_hl_check(const struct lm_hl_kring *kr);
+
+#endif /* LM_HL_H */
