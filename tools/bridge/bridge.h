@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * bridge.h - forward frames between two netmap ports, both ways.
+ *
+ *	main.c		options, opening both ports, the poll loop, reports
+ *	forward.c	moving frames from one port's rx rings to the other's
+ *			tx rings: buffer swap (zero-copy) or copy
+ */
+#ifndef BRIDGE_H
+#define BRIDGE_H
+
+#include <stdint.h>
+
+#include <libnetmap.h>
+
+struct br_dir {
+	struct nmport_d *src, *dst;
+	int zerocopy;		/* swap buffers: both ports share one region */
+	uint64_t pkts, bytes;
+	uint64_t swaps, copies, dropped;	/* dropped: too long to copy */
+};
+
+/* Move up to limit rx slots src -> dst; returns how many were consumed. */
+unsigned int br_forward(struct br_dir *dir, unsigned int limit);
+
+/* Frames waiting in src's rx rings. */
+int br_rx_pending(const struct nmport_d *src);
+
+#endif /* BRIDGE_H */

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * main.c - pkt-gen: options, open the port, wait for the link, run one
+ * function, report.
+ *
+ * Exit status: 0 done; 1 bad usage or the port/run failed; 2 rxseq saw
+ * lost, duplicated, corrupt or stale frames, or fewer than -n.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lmutil.h"
+#include "pktgen.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: pkt-gen -f FUNC -i PORT [options]\n"
+"  -f tx|rx|ping|pong|txseq|rxseq   what to do\n"
+"  -i PORT      netmap port spec (netmap:eth0, eth0-1, x{0, x}0, ...)\n"
+"  -l LEN       frame length without FCS, 60..1514 (default 60)\n"
+"  -n COUNT     frames to send / receive / pings (default 0: no limit)\n"
+"  -R RATE      frames (pings) per second (default 0: as fast as possible)\n"
+"  -b BURST     most frames per sync (default 512)\n"
+"  -T MS        report interval in ms (default 1000, 0: summary only)\n"
+"  -w SECS      wait up to SECS for the link to come up (default 2)\n"
+"  -d SECS      stop after SECS (fractions allowed)\n"
+"  --idle SECS  rx: stop SECS after the last frame\n"
+"  -s STREAM    stream id in sent frames, the one rxseq tracks (default 1)\n"
+"  --dst MAC --src MAC   addresses of sent frames\n"
+"  -z, --nocopy tx: write the buffers once, then only lengths\n"
+"  --no-payload-check   rxseq: check headers only\n"
+"  --json       one JSON object per report line and for the summary\n");
+}
+
+static const struct { const char *name; enum pg_func f; } funcs[] = {
+	{ "tx", PG_TX }, { "rx", PG_RX }, { "ping", PG_PING },
+	{ "pong", PG_PONG }, { "txseq", PG_TXSEQ }, { "rxseq", PG_RXSEQ },
+};
+
+static int bad(const char *opt, const char *val)
+{
+	fprintf(stderr, "pkt-gen: invalid value '%s' for %s\n", val, opt);
+	return -1;
+}
+
+static int parse_args(struct pg_conf *c, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "nocopy", no_argument, NULL, 'z' },
+		{ "idle", required_argument, NULL, 'I' },
+		{ "dst", required_argument, NULL, 'D' },
+		{ "src", required_argument, NULL, 'S' },
+		{ "no-payload-check", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t v;
+	size_t i;
+	int o;
+
+	while ((o = getopt_long(argc, argv, "f:i:l:n:R:b:T:w:d:s:zjh", lo,
+				NULL)) != -1) {
+		switch (o) {
+		case 'f':
+			for (i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++)
+				if (!strcmp(optarg, funcs[i].name))
+					break;
+			if (i == sizeof(funcs) / sizeof(funcs[0]))
+				return bad("-f", optarg);
+			c->func = funcs[i].f;
+			c->func_name = funcs[i].name;
+			break;
+		case 'i':
+			c->port = optarg;
+			break;
+		case 'l':
+			if (lm_parse_u64(optarg, LM_SEQ_MIN_LEN, LM_SEQ_MAX_LEN, &v))
+				return bad("-l (60..1514)", optarg);
+			c->len = (unsigned int)v;
+			break;
+		case 'n':
+			if (lm_parse_u64(optarg, 0, UINT64_MAX, &c->count))
+				return bad("-n", optarg);
+			break;
+		case 'R':
+			if (lm_parse_u64(optarg, 0, 1000000000ull, &c->rate))
+				return bad("-R", optarg);
+			break;
+		case 'b':
+			if (lm_parse_u64(optarg, 1, 65536, &v))
+				return bad("-b (1..65536)", optarg);
+			c->burst = (unsigned int)v;
+			break;
+		case 'T':
+			if (lm_parse_u64(optarg, 0, 3600000, &v))
+				return bad("-T", optarg);
+			c->report_ms = (unsigned int)v;
+			break;
+		case 'w':
+			if (lm_parse_u64(optarg, 0, 3600, &v))
+				return bad("-w", optarg);
+			c->wait_s = (unsigned int)v;
+			break;
+		case 'd':
+			if (lm_parse_secs(optarg, &c->duration_ns))
+				return bad("-d", optarg);
+			break;
+		case 'I':
+			if (lm_parse_secs(optarg, &c->idle_ns))
+				return bad("--idle", optarg);
+			break;
+		case 's':
+			if (lm_parse_u64(optarg, 0, 65535, &v))
+				return bad("-s", optarg);
+			c->stream = (uint16_t)v;
+			break;
+		case 'D':
+			if (lm_parse_mac(optarg, c->dst))
+				return bad("--dst", optarg);
+			break;
+		case 'S':
+			if (lm_parse_mac(optarg, c->src))
+				return bad("--src", optarg);
+			break;
+		case 'z':
+			c->nocopy = 1;
+			break;
+		case 'P':
+			c->check_payload = 0;
+			break;
+		case 'j':
+			c->json = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "pkt-gen: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (!c->func_name || !c->port) {
+		fprintf(stderr, "pkt-gen: -f FUNC and -i PORT are required\n");
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Wait for carrier on a NIC port (/sys/class/net/NAME/carrier), at most
+ * wait_s seconds.  Ports that are not network devices (pipes) have no such
+ * file and need no wait.
+ */
+static void wait_for_link(const struct pg *g)
+{
+	char name[NETMAP_REQ_IFNAMSIZ], path[160], v = '0';
+	uint64_t deadline = lm_now_ns() + (uint64_t)g->c.wait_s * 1000000000ull;
+
+	snprintf(name, sizeof(name), "%s", g->d->hdr.nr_name);
+	if (strpbrk(name, "{}:"))
+		return;			/* pipe or switch port */
+	snprintf(path, sizeof(path), "/sys/class/net/%s/carrier", name);
+	for (;;) {
+		FILE *f = fopen(path, "r");
+
+		if (!f)
+			return;
+		if (fread(&v, 1, 1, f) != 1)
+			v = '0';
+		fclose(f);
+		if (v == '1' || pg_stop_signal)
+			return;
+		if (lm_now_ns() >= deadline) {
+			fprintf(stderr, "pkt-gen: %s: no carrier after %u s, going on\n",
+				name, g->c.wait_s);
+			return;
+		}
+		lm_sleep_until(lm_now_ns() + 100000000ull);
+	}
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	pg_stop_signal = 1;
+}
+
+int main(int argc, char **argv)
+{
+	static struct pg g;		/* large: not on the stack */
+	static struct seqstat seq;
+	struct lm_seqinfo info = { .len = 0 };
+	struct sigaction sa;
+	int status = 0, ret;
+
+	g.c.len = 60;
+	g.c.burst = 512;
+	g.c.report_ms = 1000;
+	g.c.wait_s = 2;
+	g.c.stream = 1;
+	g.c.check_payload = 1;
+	memset(g.c.dst, 0xff, 6);
+	memcpy(g.c.src, "\x02\x00\x00\x00\x00\x01", 6);
+	if (parse_args(&g.c, argc, argv) < 0)
+		return 1;
+
+	memcpy(info.dst, g.c.dst, 6);
+	memcpy(info.src, g.c.src, 6);
+	info.stream = g.c.stream;
+	info.len = (uint16_t)g.c.len;
+	if (lm_seqframe_build(g.frame, sizeof(g.frame), &info) != g.c.len) {
+		fprintf(stderr, "pkt-gen: cannot build a %u-byte frame\n", g.c.len);
+		return 1;
+	}
+	if (g.c.func == PG_RXSEQ) {
+		seqstat_init(&seq, g.c.stream);
+		seq.check_payload = g.c.check_payload;
+		g.seq = &seq;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: poll() returns */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	g.d = nmport_open(g.c.port);	/* says why on failure */
+	if (g.d == NULL)
+		return 1;
+	if (g.c.wait_s)
+		wait_for_link(&g);
+	if (!g.c.json)
+		printf("%s on %s: %u tx rings [%u..%u], %u rx rings [%u..%u], "
+		       "%u/%u slots, region %u\n", g.c.func_name, g.c.port,
+		       (uint16_t)(g.d->last_tx_ring - g.d->first_tx_ring + 1),
+		       g.d->first_tx_ring, g.d->last_tx_ring,
+		       (uint16_t)(g.d->last_rx_ring - g.d->first_rx_ring + 1),
+		       g.d->first_rx_ring, g.d->last_rx_ring,
+		       g.d->reg.nr_tx_slots, g.d->reg.nr_rx_slots,
+		       g.d->reg.nr_mem_id);
+
+	pg_report_start(&g, lm_now_ns());
+	switch (g.c.func) {
+	case PG_TX:
+	case PG_TXSEQ:
+		ret = pg_tx(&g);
+		break;
+	case PG_RX:
+	case PG_RXSEQ:
+		ret = pg_rx(&g);
+		break;
+	case PG_PING:
+		ret = pg_ping(&g);
+		break;
+	default:
+		ret = pg_pong(&g);
+		break;
+	}
+	if (ret < 0)
+		status = 1;
+	pg_report_final(&g, lm_now_ns(), status);
+	if (!status && g.seq) {
+		const struct seqstat_counters *c = &g.seq->c;
+
+		if (c->lost || c->dup || c->corrupt || c->stale ||
+		    (g.c.count && c->valid < g.c.count))
+			status = 2;
+	}
+	nmport_close(g.d);
+	return status;
+}
