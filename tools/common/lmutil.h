@@ -12,6 +12,13 @@
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t lm_now_ns(void);
 
+/* Absolute send time of frame k at `rate` per second: t0 + k / rate s. */
+static inline uint64_t lm_deadline(uint64_t t0, uint64_t k, uint64_t rate)
+{
+	/* Split so that k * 1e9 never overflows, however long the run. */
+	return t0 + (k / rate) * 1000000000ull + (k % rate) * 1000000000ull / rate;
+}
+
 /* Sleep until the absolute CLOCK_MONOTONIC time t_ns (no drift). */
 void lm_sleep_until(uint64_t t_ns);
 

@@ -34,10 +34,10 @@ static uint64_t xorshift(uint64_t *s)
 /* A well-formed frame of ours of `len` bytes, to be damaged by the caller. */
 static void good(uint8_t *buf, const struct peer_opts *o, uint32_t seq, size_t len)
 {
-	struct lm_seqinfo info = { .stream = o->stream, .seq = seq, .len = (uint16_t)len };
+	struct lm_seqinfo info = { .stream = o->w.stream, .seq = seq, .len = (uint16_t)len };
 
-	memcpy(info.dst, o->dst, 6);
-	memcpy(info.src, o->src, 6);
+	memcpy(info.dst, o->w.dst, 6);
+	memcpy(info.src, o->w.src, 6);
 	lm_seqframe_build(buf, PEER_JUNK_MAX, &info);
 }
 
@@ -63,23 +63,23 @@ size_t junk_build(uint8_t *buf, enum junk_kind k, uint64_t n, const struct peer_
 		for (i = 12; i < len; i++)
 			buf[i] = (uint8_t)xorshift(&s);
 		/* Addressed like the stream, so the guest's NIC filter lets it in. */
-		memcpy(buf, o->dst, 6);
-		memcpy(buf + 6, o->src, 6);
+		memcpy(buf, o->w.dst, 6);
+		memcpy(buf + 6, o->w.src, 6);
 		if (lm_get16(buf + 12) == LM_SEQ_ETHERTYPE)
 			buf[13] ^= 1;
 		return len;
 	case JUNK_ETHERTYPE:
-		good(buf, o, seq, o->len);
+		good(buf, o, seq, o->w.len);
 		lm_put16(buf + 12, LM_SEQ_ETHERTYPE + 1);
-		return o->len;
+		return o->w.len;
 	case JUNK_CORRUPT:
-		good(buf, o, seq, o->len);
-		buf[o->len - 1] ^= 0x01;
-		return o->len;
+		good(buf, o, seq, o->w.len);
+		buf[o->w.len - 1] ^= 0x01;
+		return o->w.len;
 	case JUNK_BADMAGIC:
 	default:
-		good(buf, o, seq, o->len);
+		good(buf, o, seq, o->w.len);
 		buf[LM_SEQ_HDR_OFF] ^= 0x80;
-		return o->len;
+		return o->w.len;
 	}
 }

@@ -58,98 +58,49 @@ static void usage(FILE *f)
 	      "was given), at --timeout, or on SIGINT/SIGTERM.\n", f);
 }
 
-static int bad(const char *opt, const char *val)
-{
-	fprintf(stderr, "lm-peer: bad value for --%s: '%s'\n", opt, val);
-	return -1;
-}
-
 static int parse_opts(struct peer_opts *o, int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "vm", 1, 0, 'v' }, { "bind", 1, 0, 'b' }, { "send", 1, 0, 'n' },
-		{ "rate", 1, 0, 'R' }, { "len", 1, 0, 'l' }, { "dst", 1, 0, 'd' },
-		{ "src", 1, 0, 's' }, { "stream", 1, 0, 'S' }, { "first", 1, 0, 'F' },
-		{ "on-full", 1, 0, 'o' }, { "expect", 1, 0, 'e' }, { "timeout", 1, 0, 't' },
-		{ "idle", 1, 0, 'i' }, { "echo", 0, 0, 'E' }, { "rx-stream", 1, 0, 'r' },
-		{ "interval", 1, 0, 'I' }, { "json", 0, 0, 'j' }, { "seqlog", 1, 0, 'L' },
-		{ "junk", 1, 0, 'J' }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 }
+		{ "vm", 1, 0, 0 }, { "bind", 1, 0, 0 }, { "send", 1, 0, 0 },
+		{ "rate", 1, 0, 0 }, { "len", 1, 0, 0 }, { "dst", 1, 0, 0 },
+		{ "src", 1, 0, 0 }, { "stream", 1, 0, 0 }, { "first", 1, 0, 0 },
+		{ "on-full", 1, 0, 0 }, { "expect", 1, 0, 0 }, { "timeout", 1, 0, 0 },
+		{ "idle", 1, 0, 0 }, { "echo", 0, 0, 0 }, { "rx-stream", 1, 0, 0 },
+		{ "interval", 1, 0, 0 }, { "json", 0, 0, 0 }, { "seqlog", 1, 0, 0 },
+		{ "junk", 1, 0, 0 }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 }
 	};
+	const char *name;
 	uint64_t v;
-	int c, idx;
+	int c, idx, r;
 
-	*o = (struct peer_opts){ .rate = 1000, .len = LM_SEQ_MIN_LEN, .rx_stream = -1,
-				 .dst = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
-				 .src = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 } };
+	*o = (struct peer_opts){ .rx_stream = -1 };
+	wire_opts_init(&o->w);
 	while ((c = getopt_long(argc, argv, "", lo, &idx)) != -1) {
-		const char *name = c == '?' ? "" : lo[idx].name;
-
-		switch (c) {
-		case 'v': o->vm_path = optarg; break;
-		case 'b': o->bind_path = optarg; break;
-		case 'L': o->seqlog_path = optarg; break;
-		case 'E': o->echo = 1; break;
-		case 'j': o->json = 1; break;
-		case 'n':
-			if (lm_parse_u64(optarg, 0, UINT32_MAX, &o->send))
-				return bad(name, optarg);
-			break;
-		case 'R':
-			if (lm_parse_u64(optarg, 0, 100000000, &o->rate))
-				return bad(name, optarg);
-			break;
-		case 'e':
-			if (lm_parse_u64(optarg, 1, UINT32_MAX, &o->expect))
-				return bad(name, optarg);
-			break;
-		case 'J':
-			if (lm_parse_u64(optarg, 1, UINT32_MAX, &o->junk_every))
-				return bad(name, optarg);
-			break;
-		case 'l':
-			if (lm_parse_u64(optarg, LM_SEQ_MIN_LEN, LM_SEQ_MAX_LEN, &v))
-				return bad(name, optarg);
-			o->len = (unsigned int)v;
-			break;
-		case 'S':
-		case 'r':
-			if (lm_parse_u64(optarg, 0, UINT16_MAX, &v))
-				return bad(name, optarg);
-			if (c == 'S')
-				o->stream = (uint16_t)v;
-			else
-				o->rx_stream = (int)v;
-			break;
-		case 'F':
-			if (lm_parse_u64(optarg, 0, UINT32_MAX, &v))
-				return bad(name, optarg);
-			o->first_seq = (uint32_t)v;
-			break;
-		case 'I':
-			if (lm_parse_u64(optarg, 1, 3600000, &v))
-				return bad(name, optarg);
-			o->interval_ns = v * 1000000ull;
-			break;
-		case 'd':
-		case 's':
-			if (lm_parse_mac(optarg, c == 'd' ? o->dst : o->src))
-				return bad(name, optarg);
-			break;
-		case 'o':
-			if (strcmp(optarg, "drop") && strcmp(optarg, "block"))
-				return bad(name, optarg);
-			o->block = !strcmp(optarg, "block");
-			break;
-		case 't':
-		case 'i':
-			if (lm_parse_secs(optarg, c == 't' ? &o->timeout_ns : &o->idle_ns))
-				return bad(name, optarg);
-			break;
-		case 'h':
+		if (c == 'h') {
 			usage(stdout);
 			exit(0);
-		default:
+		}
+		if (c)
 			return -1;
+		name = lo[idx].name;
+		r = wire_opt(&o->w, "lm-peer", name, optarg);
+		if (r < 0)
+			return -1;
+		if (r)
+			continue;
+		if (!strcmp(name, "vm")) {
+			o->vm_path = optarg;
+		} else if (!strcmp(name, "bind")) {
+			o->bind_path = optarg;
+		} else if (!strcmp(name, "echo")) {
+			o->echo = 1;
+		} else if (!strcmp(name, "junk")) {
+			if (lm_parse_u64(optarg, 1, UINT32_MAX, &o->junk_every))
+				goto bad;
+		} else if (!strcmp(name, "rx-stream")) {
+			if (lm_parse_u64(optarg, 0, UINT16_MAX, &v))
+				goto bad;
+			o->rx_stream = (int)v;
 		}
 	}
 	if (optind < argc) {
@@ -165,15 +116,18 @@ static int parse_opts(struct peer_opts *o, int argc, char **argv)
 		fputs("lm-peer: socket path too long for AF_UNIX\n", stderr);
 		return -1;
 	}
-	if (o->junk_every && !o->send) {
+	if (o->junk_every && !o->w.send) {
 		fputs("lm-peer: --junk mixes junk into a stream: needs --send\n", stderr);
 		return -1;
 	}
-	if (o->interval_ns && !o->json) {
+	if (o->w.interval_ns && !o->w.json) {
 		fputs("lm-peer: --interval needs --json\n", stderr);
 		return -1;
 	}
 	return 0;
+bad:
+	fprintf(stderr, "lm-peer: bad value for --%s: '%s'\n", name, optarg);
+	return -1;
 }
 
 /* Bind our end, replacing a stale socket file but never anything else. */
@@ -207,8 +161,8 @@ static int bind_socket(struct peer *p)
 /* QEMU may still be starting: wait a bounded time for its socket. */
 static int connect_vm(struct peer *p)
 {
-	uint64_t limit = p->o.timeout_ns && p->o.timeout_ns < CONNECT_WAIT_NS ?
-			 p->o.timeout_ns : CONNECT_WAIT_NS;
+	uint64_t limit = p->o.w.timeout_ns && p->o.w.timeout_ns < CONNECT_WAIT_NS ?
+			 p->o.w.timeout_ns : CONNECT_WAIT_NS;
 	uint64_t end = lm_now_ns() + limit;
 
 	while (peer_connect(p)) {
@@ -232,10 +186,7 @@ static void print_interval(struct peer *p, uint64_t now, uint64_t *prev_tx,
 	c = seqstat_snapshot(&p->st);
 	pthread_mutex_unlock(&p->lock);
 	d = seqstat_delta(&c, prev_rx);
-	printf("{\"type\":\"interval\",\"t_ms\":%" PRIu64 ",\"tx\":%" PRIu64 ",\"rx\":%" PRIu64
-	       ",\"lost\":%" PRIu64 ",\"dup\":%" PRIu64 ",\"reorder\":%" PRIu64 "}\n",
-	       (now - p->t0) / 1000000, tx - *prev_tx, d.valid, d.lost, d.dup, d.reorder);
-	fflush(stdout);
+	wire_print_interval(stdout, (now - p->t0) / 1000000, tx - *prev_tx, &d);
 	*prev_tx = tx;
 	*prev_rx = c;
 }
@@ -248,7 +199,7 @@ static int finished(struct peer *p, uint64_t now, int *timed_out)
 
 	if (got_signal || peer_stopping(p))
 		return 1;
-	if (p->o.timeout_ns && now - p->t0 >= p->o.timeout_ns)
+	if (p->o.w.timeout_ns && now - p->t0 >= p->o.w.timeout_ns)
 		return *timed_out = 1;
 	if (!tx_done)
 		return 0;
@@ -256,15 +207,15 @@ static int finished(struct peer *p, uint64_t now, int *timed_out)
 	valid = p->st.c.valid;
 	last_rx = p->last_rx_ns;
 	pthread_mutex_unlock(&p->lock);
-	if (p->o.expect && valid >= p->o.expect)
+	if (p->o.w.expect && valid >= p->o.w.expect)
 		return 1;
-	if (p->o.idle_ns) {
+	if (p->o.w.idle_ns) {
 		since = last_rx > p->tx_done_ns ? last_rx : p->tx_done_ns;
 		/* The receiver may have stamped a frame after `now` was taken. */
-		return now > since && now - since >= p->o.idle_ns;
+		return now > since && now - since >= p->o.w.idle_ns;
 	}
 	/* A pure sender is done when it has sent; a receiver waits to be stopped. */
-	return !p->o.expect && p->o.send;
+	return !p->o.w.expect && p->o.w.send;
 }
 
 static void print_summary(struct peer *p, int timed_out)
@@ -274,32 +225,25 @@ static void print_summary(struct peer *p, int timed_out)
 
 	for (k = 0; k < JUNK_KINDS; k++)
 		junk += p->junk[k];
-	if (!p->o.json) {
-		printf("sent %" PRIu64 " refused %" PRIu64 " stall_ms %" PRIu64 " junk %" PRIu64
-		       " | rx frames %" PRIu64 " valid %" PRIu64 " lost %" PRIu64 " dup %" PRIu64
-		       " reorder %" PRIu64 " foreign %" PRIu64 " runt %" PRIu64 " corrupt %" PRIu64
-		       "%s%s\n", p->sent, p->refused, p->stall_ns / 1000000, junk, p->rx_frames,
-		       p->st.c.valid, p->st.c.lost, p->st.c.dup, p->st.c.reorder, p->st.c.foreign,
-		       p->st.c.runt, p->st.c.corrupt, timed_out ? " (timed out)" : "",
-		       p->io_error ? " (I/O error)" : "");
+	if (!p->o.w.json) {
+		wire_print_text(stdout, "lm-peer", p->sent, p->refused, p->stall_ns,
+				p->rx_frames, &p->st.c, timed_out);
 		return;
 	}
-	printf("{\"type\":\"summary\",\"elapsed_ms\":%" PRIu64 ",\"timed_out\":%s,"
-	       "\"sent\":%" PRIu64 ",\"refused\":%" PRIu64 ",\"stall_ms\":%" PRIu64
-	       ",\"junk\":%" PRIu64 ",\"junk_refused\":%" PRIu64,
-	       (lm_now_ns() - p->t0) / 1000000, timed_out ? "true" : "false",
-	       p->sent, p->refused, p->stall_ns / 1000000, junk, p->junk_refused);
+	fputs("{\"type\":\"summary\"", stdout);
+	wire_print_tx_fields(stdout, lm_now_ns() - p->t0, timed_out, p->sent, p->refused,
+			     p->stall_ns);
+	printf(",\"junk\":%" PRIu64 ",\"junk_refused\":%" PRIu64, junk, p->junk_refused);
 	for (k = 0; k < JUNK_KINDS; k++)
 		printf(",\"junk_%s\":%" PRIu64, junk_name(k), p->junk[k]);
-	printf(",\"echoed\":%" PRIu64 ",\"echo_refused\":%" PRIu64, p->echoed, p->echo_refused);
+	printf(",\"echoed\":%" PRIu64 ",\"echo_refused\":%" PRIu64 ",\"rx_truncated\":%" PRIu64,
+	       p->echoed, p->echo_refused, p->rx_truncated);
 	if (p->io_error) {
 		fputs(",\"error\":", stdout);
 		lm_json_str(stdout, p->errmsg);
 	}
-	printf(",\"rx\":{\"frames\":%" PRIu64 ",\"truncated\":%" PRIu64 ",",
-	       p->rx_frames, p->rx_truncated);
-	seqstat_json_fields(stdout, &p->st.c);
-	puts("}}");
+	wire_print_rx_object(stdout, p->rx_frames, &p->st.c);
+	puts("}");
 }
 
 static int run(struct peer *p)
@@ -329,8 +273,8 @@ static int run(struct peer *p)
 		return -1;
 	}
 	p->t0 = lm_now_ns();
-	next_iv = p->t0 + p->o.interval_ns;
-	if (p->o.send) {
+	next_iv = p->t0 + p->o.w.interval_ns;
+	if (p->o.w.send) {
 		pthread_sigmask(SIG_BLOCK, &all, &old);
 		err = pthread_create(&tx, NULL, peer_tx_thread, p);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -347,9 +291,9 @@ static int run(struct peer *p)
 		now = lm_now_ns();
 		if (finished(p, now, &timed_out))
 			break;
-		if (p->o.interval_ns && now >= next_iv) {
+		if (p->o.w.interval_ns && now >= next_iv) {
 			print_interval(p, now, &prev_tx, &prev_rx);
-			next_iv += p->o.interval_ns;
+			next_iv += p->o.w.interval_ns;
 		}
 		lm_sleep_until(now + TICK_NS);
 	}
@@ -376,9 +320,9 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	pthread_mutex_init(&p.lock, NULL);
 	seqstat_init(&p.st, p.o.rx_stream);
-	if (p.o.seqlog_path) {
-		if (seqlog_open(&p.log, p.o.seqlog_path, p.o.rx_stream, "lm-peer")) {
-			fprintf(stderr, "lm-peer: %s: %s\n", p.o.seqlog_path, strerror(errno));
+	if (p.o.w.seqlog_path) {
+		if (seqlog_open(&p.log, p.o.w.seqlog_path, p.o.rx_stream, "lm-peer")) {
+			fprintf(stderr, "lm-peer: %s: %s\n", p.o.w.seqlog_path, strerror(errno));
 			return 1;
 		}
 		p.st.log = &p.log;
@@ -393,8 +337,8 @@ int main(int argc, char **argv)
 out:
 	if (p.fd > 0)
 		close(p.fd);
-	if (p.o.seqlog_path && seqlog_close(&p.log)) {
-		fprintf(stderr, "lm-peer: writing %s failed\n", p.o.seqlog_path);
+	if (p.o.w.seqlog_path && seqlog_close(&p.log)) {
+		fprintf(stderr, "lm-peer: writing %s failed\n", p.o.w.seqlog_path);
 		ret = 1;
 	}
 	return ret;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "seqstat.h"
+#include "wireopt.h"
 
 enum junk_kind {
 	JUNK_RUNT,	/* 14..59 bytes with our ethertype */
@@ -28,15 +29,11 @@ enum junk_kind {
 #define PEER_JUNK_MAX	9000
 
 struct peer_opts {
-	const char *vm_path, *bind_path, *seqlog_path;
-	uint64_t send, rate, expect, junk_every;
-	uint64_t timeout_ns, idle_ns, interval_ns;	/* 0: none */
-	unsigned int len;
-	uint8_t dst[6], src[6];
-	uint16_t stream;
+	struct wire_opts w;	/* the options lm-afp shares */
+	const char *vm_path, *bind_path;
+	uint64_t junk_every;
 	int rx_stream;		/* -1: account any stream */
-	uint32_t first_seq;
-	int block, echo, json;
+	int echo;
 };
 
 struct peer {

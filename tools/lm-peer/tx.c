@@ -100,14 +100,6 @@ int peer_send(struct peer *p, const void *buf, size_t len, int block)
 	}
 }
 
-/* Absolute send time of frame k: t0 + k / rate seconds, without overflow. */
-static uint64_t deadline(const struct peer *p, uint64_t k)
-{
-	uint64_t r = p->o.rate;
-
-	return p->t0 + (k / r) * 1000000000ull + (k % r) * 1000000000ull / r;
-}
-
 static int send_junk(struct peer *p, uint8_t *buf, uint64_t n, uint32_t seq)
 {
 	enum junk_kind k = (enum junk_kind)(n % JUNK_KINDS);
@@ -125,21 +117,21 @@ void *peer_tx_thread(void *arg)
 {
 	static uint8_t frame[LM_SEQ_MAX_LEN], junk[PEER_JUNK_MAX];
 	struct peer *p = arg;
-	struct lm_seqinfo info = { .stream = p->o.stream, .len = (uint16_t)p->o.len };
+	struct lm_seqinfo info = { .stream = p->o.w.stream, .len = (uint16_t)p->o.w.len };
 	uint64_t k, njunk = 0;
-	uint32_t seq = p->o.first_seq;
+	uint32_t seq = p->o.w.first_seq;
 	int r = PEER_SENT;
 
-	memcpy(info.dst, p->o.dst, 6);
-	memcpy(info.src, p->o.src, 6);
+	memcpy(info.dst, p->o.w.dst, 6);
+	memcpy(info.src, p->o.w.src, 6);
 	lm_seqframe_build(frame, sizeof(frame), &info);
 
-	for (k = 0; k < p->o.send && !peer_stopping(p); k++, seq++) {
+	for (k = 0; k < p->o.w.send && !peer_stopping(p); k++, seq++) {
 		/* Late (after a stall) means send at once: the average rate holds. */
-		if (p->o.rate)
-			lm_sleep_until(deadline(p, k));
+		if (p->o.w.rate)
+			lm_sleep_until(lm_deadline(p->t0, k, p->o.w.rate));
 		lm_seqframe_stamp(frame, seq, lm_now_ns());
-		r = peer_send(p, frame, p->o.len, p->o.block);
+		r = peer_send(p, frame, p->o.w.len, p->o.w.block);
 		if (r == PEER_FATAL)
 			break;
 		/* A refused frame still used its number: the receiver sees the gap. */
