@@ -16,9 +16,13 @@ volatile sig_atomic_t pg_stop_signal;
  * poll() the port: with the default flags it also runs txsync on the bound
  * tx rings (POLLOUT) or rxsync on the rx rings (POLLIN), so one call both
  * publishes and reclaims.  Returns >0 ready, 0 timeout or signal, -1 error.
+ * --poll-ms overrides timeout_ms (a long timeout makes a lost wake-up
+ * visible as poll_timeouts).
  */
 int pg_poll(struct pg *g, short events, int timeout_ms)
 {
+	if (g->c.poll_ms)
+		timeout_ms = g->c.poll_ms;
 	int r;
 
 	g->pfd.fd = g->d->fd;
@@ -26,6 +30,8 @@ int pg_poll(struct pg *g, short events, int timeout_ms)
 	g->pfd.revents = 0;
 	r = poll(&g->pfd, 1, timeout_ms);
 	g->st.syncs++;
+	if (r == 0 && !pg_stop_signal && g->st.t_last_pkt)
+		g->st.poll_timeouts++;	/* a lost wake-up looks like this */
 	if (r < 0) {
 		if (errno == EINTR)
 			return 0;

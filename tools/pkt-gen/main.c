@@ -33,6 +33,8 @@ static void usage(FILE *out)
 "  --dst MAC --src MAC   addresses of sent frames\n"
 "  -z, --nocopy tx: write the buffers once, then only lengths\n"
 "  --no-payload-check   rxseq: check headers only\n"
+"  --poll-ms MS poll() timeout (default 100 rx, 1000 tx); timeouts after\n"
+"               traffic started are reported as poll_timeouts\n"
 "  --json       one JSON object per report line and for the summary\n");
 }
 
@@ -56,6 +58,7 @@ static int parse_args(struct pg_conf *c, int argc, char **argv)
 		{ "dst", required_argument, NULL, 'D' },
 		{ "src", required_argument, NULL, 'S' },
 		{ "no-payload-check", no_argument, NULL, 'P' },
+		{ "poll-ms", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -126,6 +129,11 @@ static int parse_args(struct pg_conf *c, int argc, char **argv)
 		case 'S':
 			if (lm_parse_mac(optarg, c->src))
 				return bad("--src", optarg);
+			break;
+		case 'M':
+			if (lm_parse_u64(optarg, 1, 3600000, &v))
+				return bad("--poll-ms", optarg);
+			c->poll_ms = (int)v;
 			break;
 		case 'z':
 			c->nocopy = 1;

@@ -39,6 +39,7 @@ struct pg_conf {
 	uint64_t duration_ns;	/* stop after this long, 0 = no limit */
 	uint64_t idle_ns;	/* rx: stop after this long without a frame */
 	int json;
+	int poll_ms;		/* poll() timeout, ms */
 	int nocopy;		/* tx: do not rewrite buffers per frame */
 	int check_payload;	/* rxseq: verify every payload byte */
 	uint16_t stream;
@@ -48,6 +49,7 @@ struct pg_conf {
 struct pg_stats {
 	uint64_t pkts, bytes;	/* moved by this side */
 	uint64_t syncs;		/* poll() + NIOC*SYNC calls */
+	uint64_t poll_timeouts;	/* polls that timed out once traffic flowed */
 	uint64_t t_start, t_first_pkt, t_last_pkt;
 	uint64_t rtt_n, rtt_sum_ns, rtt_min_ns, rtt_max_ns;
 	uint64_t ping_lost;	/* pings without a reply in time */

@@ -88,10 +88,10 @@ void pg_report_final(struct pg *g, uint64_t now, int status)
 		printf(",\"len\":%u,\"burst\":%u,\"status\":\"%s\","
 		       "\"pkts\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"secs\":%.3f,"
 		       "\"active_secs\":%.6f,\"pps\":%.0f,\"bps\":%.0f,"
-		       "\"syncs\":%" PRIu64,
+		       "\"syncs\":%" PRIu64 ",\"poll_timeouts\":%" PRIu64,
 		       g->c.len, g->c.burst, status ? "error" : "ok",
 		       g->st.pkts, g->st.bytes, secs, (double)active / 1e9, pps,
-		       bps, g->st.syncs);
+		       bps, g->st.syncs, g->st.poll_timeouts);
 		if (g->c.func == PG_PING)
 			printf(",\"rtt_n\":%" PRIu64 ",\"rtt_lost\":%" PRIu64
 			       ",\"rtt_min_us\":%.1f,\"rtt_avg_us\":%.1f,"
@@ -110,8 +110,9 @@ void pg_report_final(struct pg *g, uint64_t now, int status)
 	} else {
 		printf("%s %s: %" PRIu64 " frames of %u bytes, %" PRIu64
 		       " bytes in %.3f s: %.0f pps %.3f Mbps (%" PRIu64
-		       " syncs)%s\n", g->c.func_name, g->c.port, g->st.pkts,
-		       g->c.len, g->st.bytes, secs, pps, bps / 1e6, g->st.syncs,
+		       " syncs, %" PRIu64 " poll timeouts)%s\n", g->c.func_name,
+		       g->c.port, g->st.pkts, g->c.len, g->st.bytes, secs, pps,
+		       bps / 1e6, g->st.syncs, g->st.poll_timeouts,
 		       status ? " [error]" : "");
 		if (g->c.func == PG_PING)
 			printf("rtt: %" PRIu64 " replies, %" PRIu64
