@@ -15,4 +15,17 @@
 
 /* 6.2 renamed the misc class devnode hook's const-ness; unused by us so far. */
 
+/*
+ * 6.3 made vma->vm_flags read-only and added vm_flags_set() (core: mmap).
+ */
+#include <linux/mm.h>
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+static inline void lm_vm_flags_set(struct vm_area_struct *vma, unsigned long flags)
+{
+	vma->vm_flags |= flags;
+}
+#else
+#define lm_vm_flags_set(vma, flags) vm_flags_set(vma, flags)
+#endif
+
 #endif /* LM_COMPAT_H */

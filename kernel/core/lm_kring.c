@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lm_kring.c - adapters, krings, the sync prologue/epilogue and the
+ * interface drivers plug into (lm_core.h).
+ *
+ * The sync path is the only place user-written ring indices enter the
+ * kernel.  lm_kring_sync() reads ring->head and ring->cur once, checks
+ * them against the kernel's own copies (rhead, rtail), and on any
+ * inconsistency puts the ring back to the kernel's view and returns
+ * -EINVAL: the port type below only ever sees validated indices.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include "lm_kern.h"
+
+static LIST_HEAD(lm_nic_adapters);	/* under lm_core_lock */
+
+#define LM_MAX_RINGS	64
+#define LM_MIN_SLOTS	8
+
+/* ------------------------------------------------------------ adapters */
+
+struct lm_adapter *lm_adapter_alloc(u32 ntx, u32 nrx, u32 nhost,
+				    u32 tx_slots, u32 rx_slots)
+{
+	struct lm_adapter *na;
+	enum lm_txrx t;
+	u32 i;
+
+	na = kzalloc(sizeof(*na), GFP_KERNEL);
+	if (!na)
+		return NULL;
+	na->tx_rings = kcalloc(ntx + nhost, sizeof(struct lm_kring), GFP_KERNEL);
+	na->rx_rings = kcalloc(nrx + nhost, sizeof(struct lm_kring), GFP_KERNEL);
+	if (!na->tx_rings || !na->rx_rings) {
+		kfree(na->tx_rings);
+		kfree(na->rx_rings);
+		kfree(na);
+		return NULL;
+	}
+	na->num_tx_rings = ntx;
+	na->num_rx_rings = nrx;
+	na->num_host_tx_rings = nhost;
+	na->num_host_rx_rings = nhost;
+	kref_init(&na->ref);
+	INIT_LIST_HEAD(&na->list);
+	atomic_set(&na->lent_bufs, 0);
+
+	for (t = LM_TX; t <= LM_RX; t++) {
+		u32 nhw = t == LM_TX ? ntx : nrx;
+
+		for (i = 0; i < nhw + nhost; i++) {
+			struct lm_kring *kring = lm_kring(na, t, i);
+
+			kring->na = na;
+			kring->dir = t;
+			kring->host = i >= nhw;
+			kring->ring_id = kring->host ? i - nhw : i;
+			kring->nkr_num_slots = t == LM_TX ? tx_slots : rx_slots;
+			mutex_init(&kring->sync_lock);
+			init_waitqueue_head(&kring->wq);
+			skb_queue_head_init(&kring->host_q);
+		}
+	}
+	lm_stat_inc(adapters_alloc);
+	return na;
+}
+
+static void lm_adapter_release(struct kref *ref)
+{
+	struct lm_adapter *na = container_of(ref, struct lm_adapter, ref);
+	enum lm_txrx t;
+	u32 i;
+
+	for (t = LM_TX; t <= LM_RX; t++) {
+		for (i = 0; i < lm_num_krings(na, t); i++) {
+			struct lm_kring *kring = lm_kring(na, t, i);
+
+			WARN_ON_ONCE(kring->users || kring->ring);
+			skb_queue_purge(&kring->host_q);
+			mutex_destroy(&kring->sync_lock);
+		}
+	}
+	if (na->page_dma)
+		lm_mem_dma_unmap(na->mem, na->dma_dev, na->page_dma);
+	if (na->mem)
+		lm_mem_put(na->mem);
+	if (na->free_fn)
+		na->free_fn(na);
+	kfree(na->tx_rings);
+	kfree(na->rx_rings);
+	kfree(na);
+	lm_stat_inc(adapters_free);
+}
+
+void lm_adapter_get(struct lm_adapter *na)
+{
+	kref_get(&na->ref);
+}
+
+void lm_adapter_put(struct lm_adapter *na)
+{
+	kref_put(&na->ref, lm_adapter_release);
+}
+
+/*
+ * First use of the allocator by this adapter: remember it, fill the lookup
+ * table and map the buffer pool for the device.  lm_core_lock held.
+ */
+int lm_adapter_attach_mem(struct lm_adapter *na, struct lm_mem *mem)
+{
+	dma_addr_t *pd;
+
+	if (na->mem)
+		return na->mem == mem ? 0 : -EINVAL;
+	if (na->dma_dev) {
+		pd = lm_mem_dma_map(mem, na->dma_dev);
+		if (IS_ERR(pd))
+			return PTR_ERR(pd);
+		na->page_dma = pd;
+	}
+	lm_mem_get(mem);
+	na->mem = mem;
+	lm_mem_fill_lut(mem, &na->lut);
+	na->lut.page_dma = na->page_dma;
+	return 0;
+}
+
+/* A NIC adapter by netdev name, with a reference.  lm_core_lock held. */
+struct lm_adapter *lm_nic_find(const char *name)
+{
+	struct lm_adapter *na;
+
+	lockdep_assert_held(&lm_core_lock);
+	list_for_each_entry(na, &lm_nic_adapters, list) {
+		if (!strncmp(na->ifp->name, name, IFNAMSIZ)) {
+			lm_adapter_get(na);
+			return na;
+		}
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------ on / off */
+
+static void lm_kring_off(struct lm_kring *kring)
+{
+	struct lm_adapter *na = kring->na;
+
+	lockdep_assert_held(&lm_core_lock);
+	if (!lm_kring_is_on(kring))
+		return;
+	/* After this no sync can start, and none is running. */
+	mutex_lock(&kring->sync_lock);
+	clear_bit(LM_KRF_ON, &kring->flags);
+	mutex_unlock(&kring->sync_lock);
+
+	if (kring->host)
+		lm_host_kring_off(kring);
+	else
+		na->ops->kring_off(kring);
+	na->active_krings--;
+	lm_kring_notify(kring);
+}
+
+/* Bind one more file to kring.  lm_core_lock held. */
+int lm_kring_bind(struct lm_kring *kring, struct lm_mem *mem, bool excl)
+{
+	struct lm_adapter *na = kring->na;
+	int err;
+
+	lockdep_assert_held(&lm_core_lock);
+	if (kring->exclusive || (excl && kring->users))
+		return -EBUSY;
+	if (kring->users == 0) {
+		err = lm_mem_ring_create(mem, kring);
+		if (err)
+			return err;
+		err = kring->host ? 0 : na->ops->kring_on(kring);
+		if (err) {
+			lm_mem_ring_delete(mem, kring);
+			return err;
+		}
+		if (WARN_ON_ONCE(kring->nr_hwcur >= kring->nkr_num_slots ||
+				 kring->nr_hwtail >= kring->nkr_num_slots)) {
+			kring->nr_hwcur = 0;
+			kring->nr_hwtail = kring->dir == LM_TX ?
+					   kring->nkr_num_slots - 1 : 0;
+		}
+		kring->rtail = kring->nr_hwtail;
+		kring->ring->tail = kring->rtail;
+		mutex_lock(&kring->sync_lock);
+		set_bit(LM_KRF_ON, &kring->flags);
+		mutex_unlock(&kring->sync_lock);
+		na->active_krings++;
+	}
+	kring->users++;
+	if (excl)
+		kring->exclusive = true;
+	return 0;
+}
+
+/* Drop one file's binding; the last one turns the kring off. */
+void lm_kring_unbind(struct lm_kring *kring)
+{
+	lockdep_assert_held(&lm_core_lock);
+	if (WARN_ON_ONCE(!kring->users))
+		return;
+	kring->exclusive = false;	/* only an exclusive binder can hold it */
+	if (--kring->users)
+		return;
+	lm_kring_off(kring);
+	lm_mem_ring_delete(kring->na->mem, kring);
+}
+
+/* ------------------------------------------------------------ sync */
+
+/* Forward distance from a to b on a ring of n slots. */
+static inline u32 lm_dist(u32 a, u32 b, u32 n)
+{
+	return b >= a ? b - a : b + n - a;
+}
+
+/*
+ * The user may move head forward from rhead up to rtail, and cur anywhere
+ * in [head, rtail]; both must name a slot.  Pure function: the fuzzing
+ * and unit-test target for the ring arithmetic.
+ */
+bool lm_kring_check_indices(u32 n, u32 rhead, u32 rtail, u32 head, u32 cur)
+{
+	if (head >= n || cur >= n)
+		return false;
+	if (lm_dist(rhead, head, n) > lm_dist(rhead, rtail, n))
+		return false;
+	return lm_dist(head, cur, n) <= lm_dist(head, rtail, n);
+}
+
+/*
+ * Put the user-visible indices back to the kernel's view: the user owns
+ * [nr_hwcur, tail) again, nothing was lost, nothing bad was consumed.
+ */
+static void lm_kring_reinit(struct lm_kring *kring, const char *why,
+			    u32 head, u32 cur)
+{
+	struct netmap_ring *ring = kring->ring;
+
+	kring->reinit_count++;
+	lm_stat_inc(ring_reinit);
+	lm_ratelimited("%s %s ring %u%s: %s (head %u cur %u, kernel hwcur %u hwtail %u, %u slots); ring reset\n",
+		       kring->na->name, kring->dir == LM_TX ? "tx" : "rx",
+		       kring->ring_id, kring->host ? " (host)" : "", why, head,
+		       cur, kring->nr_hwcur, kring->nr_hwtail,
+		       kring->nkr_num_slots);
+	kring->rhead = kring->nr_hwcur;
+	kring->rcur = kring->nr_hwcur;
+	WRITE_ONCE(ring->head, kring->rhead);
+	WRITE_ONCE(ring->cur, kring->rcur);
+	WRITE_ONCE(ring->tail, kring->rtail);
+}
+
+int lm_kring_sync(struct lm_kring *kring, unsigned int flags)
+{
+	struct lm_adapter *na = kring->na;
+	struct netmap_ring *ring;
+	u32 head, cur;
+	int err;
+
+	if (mutex_lock_killable(&kring->sync_lock))
+		return -EINTR;
+	if (!lm_kring_is_on(kring)) {
+		err = -ENXIO;
+		goto out_unlock;
+	}
+	ring = kring->ring;
+	head = READ_ONCE(ring->head);
+	cur = READ_ONCE(ring->cur);
+	if (!lm_kring_check_indices(kring->nkr_num_slots, kring->rhead,
+				    kring->rtail, head, cur)) {
+		lm_kring_reinit(kring, "head/cur outside the user's part", head, cur);
+		err = -EINVAL;
+		goto out_unlock;
+	}
+	kring->rhead = head;
+	kring->rcur = cur;
+
+	if (kring->dir == LM_TX)
+		err = kring->host ? lm_host_txsync(kring, flags) :
+				    na->ops->txsync(kring, flags);
+	else
+		err = kring->host ? lm_host_rxsync(kring, flags) :
+				    na->ops->rxsync(kring, flags);
+
+	if (WARN_ON_ONCE(kring->nr_hwcur >= kring->nkr_num_slots))
+		kring->nr_hwcur = 0;
+	/* Pairs with smp_store_release() of nr_hwtail in lm_pipe_txsync(). */
+	kring->rtail = smp_load_acquire(&kring->nr_hwtail);
+	if (WARN_ON_ONCE(kring->rtail >= kring->nkr_num_slots))
+		kring->rtail = kring->nr_hwcur;
+	if (err == -EINVAL)
+		lm_kring_reinit(kring, "bad slot (buffer index or length)", head, cur);
+	WRITE_ONCE(ring->tail, kring->rtail);
+	if (READ_ONCE(ring->flags) & NR_TIMESTAMP) {
+		struct timespec64 ts;
+
+		ktime_get_real_ts64(&ts);
+		ring->ts.tv_sec = ts.tv_sec;
+		ring->ts.tv_usec = ts.tv_nsec / NSEC_PER_USEC;
+	}
+out_unlock:
+	mutex_unlock(&kring->sync_lock);
+	return err;
+}
+
+/* ------------------------------------------------------------ exported */
+
+void lm_kring_notify(struct lm_kring *kring)
+{
+	/*
+	 * wake_up() takes the queue lock, which orders the caller's ring
+	 * updates before the waiter's re-check in lm_poll() (pairs with
+	 * the add_wait_queue() inside poll_wait()).
+	 */
+	wake_up(&kring->wq);
+}
+EXPORT_SYMBOL_GPL(lm_kring_notify);
+
+static bool lm_irq(struct lm_adapter *na, enum lm_txrx t, u32 q)
+{
+	struct lm_kring *kring;
+
+	if (unlikely(q >= (t == LM_TX ? na->num_tx_rings : na->num_rx_rings)))
+		return false;
+	kring = lm_kring(na, t, q);
+	if (!lm_kring_is_on(kring))
+		return false;
+	lm_kring_notify(kring);
+	return true;
+}
+
+bool lm_rx_irq(struct lm_adapter *na, u32 q)
+{
+	return lm_irq(na, LM_RX, q);
+}
+EXPORT_SYMBOL_GPL(lm_rx_irq);
+
+bool lm_tx_irq(struct lm_adapter *na, u32 q)
+{
+	return lm_irq(na, LM_TX, q);
+}
+EXPORT_SYMBOL_GPL(lm_tx_irq);
+
+int lm_buf_lend(struct lm_adapter *na, u32 idx)
+{
+	int err;
+
+	if (!na->mem)
+		return -EINVAL;
+	err = lm_mem_lend(na->mem, idx);
+	if (!err)
+		atomic_inc(&na->lent_bufs);
+	return err;
+}
+EXPORT_SYMBOL_GPL(lm_buf_lend);
+
+void lm_buf_return(struct lm_adapter *na, u32 idx)
+{
+	if (na->mem && lm_mem_unlend(na->mem, idx))
+		atomic_dec(&na->lent_bufs);
+	else
+		lm_ratelimited("%s: returned buffer %u was not lent\n", na->name, idx);
+}
+EXPORT_SYMBOL_GPL(lm_buf_return);
+
+struct lm_adapter *lm_adapter_register(const struct lm_adapter_info *info)
+{
+	const struct lm_adapter_ops *ops = info ? info->ops : NULL;
+	struct lm_adapter *na;
+	int err;
+
+	if (!info || !info->ifp || !ops || !ops->kring_on || !ops->kring_off ||
+	    !ops->txsync || !ops->rxsync)
+		return ERR_PTR(-EINVAL);
+	if (!info->num_tx_rings || info->num_tx_rings > LM_MAX_RINGS ||
+	    !info->num_rx_rings || info->num_rx_rings > LM_MAX_RINGS ||
+	    info->num_tx_desc < LM_MIN_SLOTS || info->num_rx_desc < LM_MIN_SLOTS ||
+	    info->num_tx_desc > 65536 || info->num_rx_desc > 65536 ||
+	    info->num_host_rings > 1)
+		return ERR_PTR(-EINVAL);
+
+	na = lm_adapter_alloc(info->num_tx_rings, info->num_rx_rings,
+			      info->num_host_rings, info->num_tx_desc,
+			      info->num_rx_desc);
+	if (!na)
+		return ERR_PTR(-ENOMEM);
+	strscpy(na->name, info->ifp->name, sizeof(na->name));
+	na->ifp = info->ifp;
+	na->dma_dev = info->dma_dev;
+	na->ops = ops;
+	na->drv_priv = info->drv_priv;
+
+	mutex_lock(&lm_core_lock);
+	if (ops->krings_create) {
+		err = ops->krings_create(na);
+		if (err)
+			goto err_unlock;
+	}
+	list_add_tail(&na->list, &lm_nic_adapters);
+	mutex_unlock(&lm_core_lock);
+	pr_info(LM_NAME ": %s: %u/%u rings of %u/%u slots, %u host ring pair(s)\n",
+		na->name, na->num_tx_rings, na->num_rx_rings,
+		info->num_tx_desc, info->num_rx_desc, info->num_host_rings);
+	return na;
+
+err_unlock:
+	mutex_unlock(&lm_core_lock);
+	lm_adapter_put(na);
+	return ERR_PTR(err);
+}
+EXPORT_SYMBOL_GPL(lm_adapter_register);
+
+void lm_adapter_unregister(struct lm_adapter *na)
+{
+	enum lm_txrx t;
+	int lent;
+	u32 i;
+
+	mutex_lock(&lm_core_lock);
+	list_del_init(&na->list);
+	for (t = LM_TX; t <= LM_RX; t++)
+		for (i = 0; i < lm_num_krings(na, t); i++)
+			lm_kring_off(lm_kring(na, t, i));
+	/* From here on no ops callback runs: the driver may go. */
+	na->dead = true;
+	if (na->ops->krings_delete)
+		na->ops->krings_delete(na);
+	lent = atomic_read(&na->lent_bufs);
+	if (lent)
+		pr_warn(LM_NAME ": %s: unregistered with %d buffers still lent\n",
+			na->name, lent);
+	if (na->page_dma) {
+		lm_mem_dma_unmap(na->mem, na->dma_dev, na->page_dma);
+		na->page_dma = NULL;
+		na->lut.page_dma = NULL;
+	}
+	mutex_unlock(&lm_core_lock);
+	lm_adapter_put(na);
+}
+EXPORT_SYMBOL_GPL(lm_adapter_unregister);

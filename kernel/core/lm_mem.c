@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lm_mem.c - the shared memory allocator.
+ *
+ * One region per allocator, laid out as netmap lays it out:
+ *
+ *   0                 ofs[RING]              ofs[BUF]                 size
+ *   [ netmap_if pool  ][ netmap_ring pool     ][ buffer pool            ]
+ *     if_num x if_size   ring_num x ring_size   buf_num x buf_size
+ *
+ * The region is a single vmalloc_user() area: contiguous in the kernel's
+ * virtual space (a buffer's address is base + ofs[BUF] + idx * buf_size),
+ * page-granular for mmap() (the fault handler hands out its pages one by
+ * one) and for DMA (each page of the buffer pool is mapped per device; a
+ * buffer never crosses a page because buf_size divides PAGE_SIZE).
+ *
+ * Buffers 0 and 1 are reserved (never handed out), so a zero index can
+ * terminate lists and a slot holding 0 or 1 is always an error.
+ *
+ * Only the global allocator (mem_id 1) exists.  It is created on first
+ * use and freed when its last reference goes: bound files, mappings,
+ * adapters that use it, and buffers lent to drivers each hold one.
+ */
+#include <linux/module.h>
+#include <linux/vmalloc.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/bitmap.h>
+#include <linux/log2.h>
+#include "lm_kern.h"
+
+static unsigned int if_size = 1024;
+module_param(if_size, uint, 0444);
+MODULE_PARM_DESC(if_size, "bytes per netmap_if object");
+static unsigned int if_num = 100;
+module_param(if_num, uint, 0444);
+MODULE_PARM_DESC(if_num, "netmap_if objects (one per bound file)");
+static unsigned int ring_size = 36864;
+module_param(ring_size, uint, 0444);
+MODULE_PARM_DESC(ring_size, "bytes per ring object (256 + 16 per slot)");
+static unsigned int ring_num = 200;
+module_param(ring_num, uint, 0444);
+MODULE_PARM_DESC(ring_num, "ring objects");
+static unsigned int buf_size = 2048;
+module_param(buf_size, uint, 0444);
+MODULE_PARM_DESC(buf_size, "bytes per packet buffer (power of two, <= PAGE_SIZE)");
+static unsigned int buf_num = 40960;
+module_param(buf_num, uint, 0444);
+MODULE_PARM_DESC(buf_num, "packet buffers (0 and 1 reserved)");
+
+#define LM_MEM_MAX_BYTES	(1ULL << 31)	/* legacy nmreq.nr_memsize is u32 */
+#define LM_GLOBAL_MEM_ID	1
+
+static struct lm_mem *lm_mem_global;
+static DEFINE_SPINLOCK(lm_mem_global_lock);
+
+void lm_mem_geometry(struct lm_mem_geom *g)
+{
+	g->if_size = if_size;
+	g->if_num = if_num;
+	g->ring_size = ring_size;
+	g->ring_num = ring_num;
+	g->buf_size = buf_size;
+	g->buf_num = buf_num;
+	g->ofs[LM_POOL_IF] = 0;
+	g->ofs[LM_POOL_RING] = PAGE_ALIGN((u64)if_size * if_num);
+	g->ofs[LM_POOL_BUF] = g->ofs[LM_POOL_RING] +
+			      PAGE_ALIGN((u64)ring_size * ring_num);
+	g->total = g->ofs[LM_POOL_BUF] + PAGE_ALIGN((u64)buf_size * buf_num);
+}
+
+/* Called once at module load: refuse parameters that break the layout. */
+int lm_mem_params_check(void)
+{
+	struct lm_mem_geom g;
+
+	if (!is_power_of_2(buf_size) || buf_size < 64 || buf_size > PAGE_SIZE) {
+		pr_err(LM_NAME ": buf_size %u must be a power of two in [64, %lu]\n",
+		       buf_size, PAGE_SIZE);
+		return -EINVAL;
+	}
+	if (buf_num < 64 || buf_num > (1U << 24)) {
+		pr_err(LM_NAME ": buf_num %u out of [64, 2^24]\n", buf_num);
+		return -EINVAL;
+	}
+	if (ring_size < sizeof(struct netmap_ring) + 64 * sizeof(struct netmap_slot) ||
+	    ring_size > (1U << 22) || ring_size % 64 || ring_num < 2 ||
+	    ring_num > 4096) {
+		pr_err(LM_NAME ": ring_size %u / ring_num %u invalid\n",
+		       ring_size, ring_num);
+		return -EINVAL;
+	}
+	if (if_size < sizeof(struct netmap_if) + 4 * sizeof(ssize_t) ||
+	    if_size > PAGE_SIZE || if_size % 64 || if_num < 1 || if_num > 4096) {
+		pr_err(LM_NAME ": if_size %u / if_num %u invalid\n", if_size, if_num);
+		return -EINVAL;
+	}
+	lm_mem_geometry(&g);
+	if (g.total > LM_MEM_MAX_BYTES) {
+		pr_err(LM_NAME ": region of %llu bytes exceeds %llu\n",
+		       g.total, LM_MEM_MAX_BYTES);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int lm_pool_init(struct lm_pool *p, u64 ofs, u32 objsize, u32 objtotal,
+			bool stack)
+{
+	u32 i;
+
+	p->ofs = ofs;
+	p->objsize = objsize;
+	p->objtotal = objtotal;
+	p->used = bitmap_zalloc(objtotal, GFP_KERNEL);
+	if (!p->used)
+		return -ENOMEM;
+	if (!stack) {
+		p->nfree = objtotal;
+		return 0;
+	}
+	p->free_stack = kvmalloc_array(objtotal, sizeof(u32), GFP_KERNEL);
+	if (!p->free_stack) {
+		bitmap_free(p->used);
+		p->used = NULL;
+		return -ENOMEM;
+	}
+	/* Indices 0 and 1 are reserved: never on the free list. */
+	p->nfree = 0;
+	for (i = objtotal - 1; i >= 2; i--)
+		p->free_stack[p->nfree++] = i;
+	__set_bit(0, p->used);
+	__set_bit(1, p->used);
+	return 0;
+}
+
+static void lm_pool_fini(struct lm_pool *p)
+{
+	kvfree(p->free_stack);
+	bitmap_free(p->used);
+}
+
+static struct lm_mem *lm_mem_create(void)
+{
+	struct lm_mem_geom g;
+	struct lm_mem *mem;
+	int err = -ENOMEM;
+
+	lm_mem_geometry(&g);
+	mem = kzalloc(sizeof(*mem), GFP_KERNEL);
+	if (!mem)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&mem->ref);
+	spin_lock_init(&mem->lock);
+	mem->mem_id = LM_GLOBAL_MEM_ID;
+	mem->size = g.total;
+	mem->npages = g.total >> PAGE_SHIFT;
+
+	if (lm_pool_init(&mem->pools[LM_POOL_IF], g.ofs[LM_POOL_IF], g.if_size,
+			 g.if_num, false))
+		goto err_free_mem;
+	if (lm_pool_init(&mem->pools[LM_POOL_RING], g.ofs[LM_POOL_RING],
+			 g.ring_size, g.ring_num, false))
+		goto err_fini_if;
+	if (lm_pool_init(&mem->pools[LM_POOL_BUF], g.ofs[LM_POOL_BUF],
+			 g.buf_size, g.buf_num, true))
+		goto err_fini_ring;
+	mem->lent = bitmap_zalloc(g.buf_num, GFP_KERNEL);
+	if (!mem->lent)
+		goto err_fini_buf;
+	/* Zeroed, and marked for remapping to userspace. */
+	mem->base = vmalloc_user(mem->size);
+	if (!mem->base)
+		goto err_free_lent;
+	lm_stat_add(pages_alloc, mem->npages);
+	lm_stat_inc(mem_alloc);
+	pr_info(LM_NAME ": allocator %u: %zu bytes (%u if, %u rings, %u buffers of %u)\n",
+		mem->mem_id, mem->size, g.if_num, g.ring_num, g.buf_num, g.buf_size);
+	return mem;
+
+err_free_lent:
+	bitmap_free(mem->lent);
+err_fini_buf:
+	lm_pool_fini(&mem->pools[LM_POOL_BUF]);
+err_fini_ring:
+	lm_pool_fini(&mem->pools[LM_POOL_RING]);
+err_fini_if:
+	lm_pool_fini(&mem->pools[LM_POOL_IF]);
+err_free_mem:
+	kfree(mem);
+	return ERR_PTR(err);
+}
+
+static void lm_mem_destroy(struct lm_mem *mem)
+{
+	vfree(mem->base);
+	lm_stat_add(pages_free, mem->npages);
+	bitmap_free(mem->lent);
+	lm_pool_fini(&mem->pools[LM_POOL_BUF]);
+	lm_pool_fini(&mem->pools[LM_POOL_RING]);
+	lm_pool_fini(&mem->pools[LM_POOL_IF]);
+	lm_stat_inc(mem_free);
+	kfree(mem);
+}
+
+static void lm_mem_free_work(struct work_struct *work)
+{
+	lm_mem_destroy(container_of(work, struct lm_mem, free_work));
+}
+
+/* Called by kref_put_lock() with lm_mem_global_lock held. */
+static void lm_mem_release(struct kref *ref)
+	__releases(&lm_mem_global_lock)
+{
+	struct lm_mem *mem = container_of(ref, struct lm_mem, ref);
+
+	if (lm_mem_global == mem)
+		lm_mem_global = NULL;
+	spin_unlock(&lm_mem_global_lock);
+	/*
+	 * The last reference may be a buffer a driver returns from its NAPI
+	 * poll: vfree() and friends want process context, so defer then.
+	 * lm_wq is flushed before the module goes away.
+	 */
+	if (in_task()) {
+		lm_mem_destroy(mem);
+	} else {
+		INIT_WORK(&mem->free_work, lm_mem_free_work);
+		queue_work(lm_wq, &mem->free_work);
+	}
+}
+
+void lm_mem_get(struct lm_mem *mem)
+{
+	kref_get(&mem->ref);
+}
+
+void lm_mem_put(struct lm_mem *mem)
+{
+	kref_put_lock(&mem->ref, lm_mem_release, &lm_mem_global_lock);
+}
+
+struct lm_mem *lm_mem_get_global(void)
+{
+	struct lm_mem *mem, *fresh;
+
+	spin_lock(&lm_mem_global_lock);
+	mem = lm_mem_global;
+	if (mem && !kref_get_unless_zero(&mem->ref))
+		mem = NULL;	/* dying: its release clears the pointer */
+	spin_unlock(&lm_mem_global_lock);
+	if (mem)
+		return mem;
+
+	fresh = lm_mem_create();
+	if (IS_ERR(fresh))
+		return fresh;
+	spin_lock(&lm_mem_global_lock);
+	mem = lm_mem_global;
+	if (mem && kref_get_unless_zero(&mem->ref)) {
+		/* Lost a race with another creator: use theirs. */
+		spin_unlock(&lm_mem_global_lock);
+		lm_mem_destroy(fresh);
+		return mem;
+	}
+	lm_mem_global = fresh;
+	spin_unlock(&lm_mem_global_lock);
+	return fresh;
+}
+
+struct page *lm_mem_page(struct lm_mem *mem, unsigned long pgoff)
+{
+	if (pgoff >= mem->npages)
+		return NULL;
+	return vmalloc_to_page(mem->base + (pgoff << PAGE_SHIFT));
+}
+
+/* Allocate one object of a bitmap pool (if, ring); returns its number or -1. */
+static int lm_pool_take(struct lm_mem *mem, struct lm_pool *p)
+{
+	unsigned long i;
+
+	spin_lock(&mem->lock);
+	i = find_first_zero_bit(p->used, p->objtotal);
+	if (i >= p->objtotal) {
+		spin_unlock(&mem->lock);
+		return -1;
+	}
+	__set_bit(i, p->used);
+	p->nfree--;
+	spin_unlock(&mem->lock);
+	return i;
+}
+
+static void lm_pool_give(struct lm_mem *mem, struct lm_pool *p, u32 i)
+{
+	spin_lock(&mem->lock);
+	if (WARN_ON_ONCE(i >= p->objtotal || !test_bit(i, p->used))) {
+		spin_unlock(&mem->lock);
+		return;
+	}
+	__clear_bit(i, p->used);
+	p->nfree++;
+	spin_unlock(&mem->lock);
+}
+
+void *lm_mem_if_alloc(struct lm_mem *mem, size_t len, u64 *ofs)
+{
+	struct lm_pool *p = &mem->pools[LM_POOL_IF];
+	void *nifp;
+	int i;
+
+	if (len > p->objsize)
+		return NULL;
+	i = lm_pool_take(mem, p);
+	if (i < 0)
+		return NULL;
+	*ofs = p->ofs + (u64)i * p->objsize;
+	nifp = mem->base + *ofs;
+	memset(nifp, 0, p->objsize);
+	return nifp;
+}
+
+void lm_mem_if_free(struct lm_mem *mem, void *nifp)
+{
+	struct lm_pool *p = &mem->pools[LM_POOL_IF];
+	u64 ofs = (u8 *)nifp - mem->base - p->ofs;
+
+	lm_pool_give(mem, p, div_u64(ofs, p->objsize));
+}
+
+u32 lm_mem_buf_alloc(struct lm_mem *mem)
+{
+	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
+	u32 idx;
+
+	spin_lock(&mem->lock);
+	if (!p->nfree) {
+		spin_unlock(&mem->lock);
+		return 0;
+	}
+	idx = p->free_stack[--p->nfree];
+	__set_bit(idx, p->used);
+	spin_unlock(&mem->lock);
+	return idx;
+}
+
+/*
+ * Return buffer idx to the pool.  The index comes from user-writable
+ * memory, so it is checked: in range, allocated, not lent to a driver.
+ * Anything else is refused and counted (never a double free).
+ */
+bool lm_mem_buf_free(struct lm_mem *mem, u32 idx)
+{
+	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
+
+	if (idx < 2 || idx >= p->objtotal)
+		goto bad;
+	spin_lock(&mem->lock);
+	if (!test_bit(idx, p->used) || test_bit(idx, mem->lent)) {
+		spin_unlock(&mem->lock);
+		goto bad;
+	}
+	__clear_bit(idx, p->used);
+	p->free_stack[p->nfree++] = idx;
+	spin_unlock(&mem->lock);
+	return true;
+bad:
+	lm_stat_inc(bad_free);
+	return false;
+}
+
+/*
+ * Allocate up to want extra buffers chained through their first 4 bytes
+ * (0 terminates); *head gets the first.  Returns how many were given.
+ */
+u32 lm_mem_extra_alloc(struct lm_mem *mem, u32 want, u32 *head)
+{
+	u32 n, idx, next = 0;
+
+	for (n = 0; n < want; n++) {
+		idx = lm_mem_buf_alloc(mem);
+		if (!idx)
+			break;
+		*(u32 *)(mem->base + mem->pools[LM_POOL_BUF].ofs +
+			 (size_t)idx * mem->pools[LM_POOL_BUF].objsize) = next;
+		next = idx;
+	}
+	*head = next;
+	return n;
+}
+
+/*
+ * Free the extra-buffer chain starting at head (user-controlled).  At most
+ * count links are followed, so a looping chain ends; every index is checked
+ * by lm_mem_buf_free().  Buffers the user moved elsewhere stay allocated
+ * until the allocator itself goes (no page is ever leaked by that).
+ */
+void lm_mem_extra_free(struct lm_mem *mem, u32 head, u32 count)
+{
+	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
+	u32 idx = head, next;
+
+	while (count-- && idx >= 2 && idx < p->objtotal) {
+		next = READ_ONCE(*(u32 *)(mem->base + p->ofs +
+					  (size_t)idx * p->objsize));
+		if (!lm_mem_buf_free(mem, idx))
+			break;
+		idx = next;
+	}
+}
+
+int lm_mem_ring_create(struct lm_mem *mem, struct lm_kring *kring)
+{
+	struct lm_pool *rp = &mem->pools[LM_POOL_RING];
+	struct lm_pool *bp = &mem->pools[LM_POOL_BUF];
+	u32 n = kring->nkr_num_slots, i;
+	struct netmap_ring *ring;
+	u64 ofs;
+	int obj;
+
+	if (sizeof(*ring) + (size_t)n * sizeof(struct netmap_slot) > rp->objsize)
+		return -EINVAL;
+	obj = lm_pool_take(mem, rp);
+	if (obj < 0)
+		return -ENOMEM;
+	ofs = rp->ofs + (u64)obj * rp->objsize;
+	ring = (struct netmap_ring *)(mem->base + ofs);
+	memset(ring, 0, sizeof(*ring) + (size_t)n * sizeof(struct netmap_slot));
+
+	/* The const fields are written once here; the kernel never reads
+	 * them back (the application could have changed them). */
+	*(int64_t *)&ring->buf_ofs = (int64_t)bp->ofs - (int64_t)ofs;
+	*(uint32_t *)&ring->num_slots = n;
+	*(uint32_t *)&ring->nr_buf_size = bp->objsize;
+	*(uint16_t *)&ring->ringid = kring->ring_id;
+	*(uint16_t *)&ring->dir = kring->dir == LM_TX ? 0 : 1;
+
+	for (i = 0; i < n; i++) {
+		u32 idx = lm_mem_buf_alloc(mem);
+
+		if (!idx)
+			goto err_free_bufs;
+		ring->slot[i].buf_idx = idx;
+		ring->slot[i].len = bp->objsize;
+	}
+
+	kring->ring = ring;
+	kring->ring_ofs = ofs;
+	kring->nr_hwcur = 0;
+	kring->nr_hwtail = kring->dir == LM_TX ? n - 1 : 0;
+	kring->rhead = 0;
+	kring->rcur = 0;
+	kring->rtail = kring->nr_hwtail;
+	ring->head = 0;
+	ring->cur = 0;
+	ring->tail = kring->rtail;
+	return 0;
+
+err_free_bufs:
+	while (i--)
+		lm_mem_buf_free(mem, ring->slot[i].buf_idx);
+	lm_pool_give(mem, rp, obj);
+	return -ENOMEM;
+}
+
+/*
+ * Free a kring's ring and the buffers its slots name.  The slots are user
+ * memory: each index is validated by lm_mem_buf_free(), and lent buffers
+ * (kept by a driver) are skipped.
+ */
+void lm_mem_ring_delete(struct lm_mem *mem, struct lm_kring *kring)
+{
+	struct lm_pool *rp = &mem->pools[LM_POOL_RING];
+	struct netmap_ring *ring = kring->ring;
+	u32 i, bad = 0;
+
+	if (!ring)
+		return;
+	for (i = 0; i < kring->nkr_num_slots; i++) {
+		u32 idx = READ_ONCE(ring->slot[i].buf_idx);
+
+		if (!lm_mem_buf_free(mem, idx))
+			bad++;
+	}
+	if (bad)
+		lm_ratelimited("%s: %u slots held no freeable buffer at close\n",
+			       kring->na->name, bad);
+	lm_pool_give(mem, rp, div_u64(kring->ring_ofs - rp->ofs, rp->objsize));
+	kring->ring = NULL;
+	kring->ring_ofs = 0;
+}
+
+int lm_mem_lend(struct lm_mem *mem, u32 idx)
+{
+	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
+
+	if (idx < 2 || idx >= p->objtotal)
+		return -EINVAL;
+	spin_lock(&mem->lock);
+	if (!test_bit(idx, p->used)) {
+		spin_unlock(&mem->lock);
+		return -EINVAL;
+	}
+	if (test_and_set_bit(idx, mem->lent)) {
+		spin_unlock(&mem->lock);
+		return -EBUSY;
+	}
+	spin_unlock(&mem->lock);
+	lm_mem_get(mem);	/* the lent buffer keeps the region alive */
+	return 0;
+}
+
+/* Undo lm_mem_lend() and free the buffer; false if it was not lent. */
+bool lm_mem_unlend(struct lm_mem *mem, u32 idx)
+{
+	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
+
+	if (idx < 2 || idx >= p->objtotal)
+		return false;
+	spin_lock(&mem->lock);
+	if (!test_and_clear_bit(idx, mem->lent)) {
+		spin_unlock(&mem->lock);
+		return false;
+	}
+	__clear_bit(idx, p->used);
+	p->free_stack[p->nfree++] = idx;
+	spin_unlock(&mem->lock);
+	lm_mem_put(mem);
+	return true;
+}
+
+void lm_mem_fill_lut(struct lm_mem *mem, struct lm_lut *lut)
+{
+	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
+
+	lut->base = mem->base + p->ofs;
+	lut->nbufs = p->objtotal;
+	lut->buf_size = p->objsize;
+}
+
+/* Map every page of the buffer pool for dev; returns the per-page table. */
+dma_addr_t *lm_mem_dma_map(struct lm_mem *mem, struct device *dev)
+{
+	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
+	u32 npages = PAGE_ALIGN((u64)p->objsize * p->objtotal) >> PAGE_SHIFT;
+	dma_addr_t *pd;
+	u32 i;
+
+	pd = kvmalloc_array(npages, sizeof(*pd), GFP_KERNEL);
+	if (!pd)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < npages; i++) {
+		struct page *pg = vmalloc_to_page(mem->base + p->ofs +
+						  ((size_t)i << PAGE_SHIFT));
+
+		pd[i] = dma_map_page(dev, pg, 0, PAGE_SIZE, DMA_BIDIRECTIONAL);
+		if (dma_mapping_error(dev, pd[i]))
+			goto err_unmap;
+	}
+	lm_stat_add(dma_map, npages);
+	return pd;
+
+err_unmap:
+	while (i--)
+		dma_unmap_page(dev, pd[i], PAGE_SIZE, DMA_BIDIRECTIONAL);
+	kvfree(pd);
+	return ERR_PTR(-ENOMEM);
+}
+
+void lm_mem_dma_unmap(struct lm_mem *mem, struct device *dev, dma_addr_t *pd)
+{
+	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
+	u32 npages = PAGE_ALIGN((u64)p->objsize * p->objtotal) >> PAGE_SHIFT;
+	u32 i;
+
+	for (i = 0; i < npages; i++)
+		dma_unmap_page(dev, pd[i], PAGE_SIZE, DMA_BIDIRECTIONAL);
+	lm_stat_add(dma_unmap, npages);
+	kvfree(pd);
+}
+
+/* The global allocator's layout (deterministic: parameters are 0444). */
+void lm_mem_pools_info(struct nmreq_pools_info *pi)
+{
+	struct lm_mem_geom g;
+
+	lm_mem_geometry(&g);
+	pi->nr_memsize = g.total;
+	pi->nr_mem_id = LM_GLOBAL_MEM_ID;
+	pi->nr_if_pool_offset = g.ofs[LM_POOL_IF];
+	pi->nr_if_pool_objtotal = g.if_num;
+	pi->nr_if_pool_objsize = g.if_size;
+	pi->nr_ring_pool_offset = g.ofs[LM_POOL_RING];
+	pi->nr_ring_pool_objtotal = g.ring_num;
+	pi->nr_ring_pool_objsize = g.ring_size;
+	pi->nr_buf_pool_offset = g.ofs[LM_POOL_BUF];
+	pi->nr_buf_pool_objtotal = g.buf_num;
+	pi->nr_buf_pool_objsize = g.buf_size;
+}
