@@ -21,7 +21,8 @@ static inline uint32_t dist(const struct lm_hl_kring *kr, uint32_t a, uint32_t b
 static void emit(struct lm_hl_kring *kr, uint16_t op, uint32_t slot,
 		 uint32_t buf, uint32_t len)
 {
-	struct lm_hl_act a = { .op = op, .len = (uint16_t)len, .slot = slot, .buf = buf };
+	struct lm_hl_act a = { .op = op, .len = (uint16_t)len, .slot = slot, .buf = buf,
+			       .kidx = slot < kr->n ? lm_hl_n2k(kr, slot) : 0 };
 
 	kr->apply(kr->ctx, &a);
 }
@@ -260,8 +261,38 @@ int lm_hl_tx_done(struct lm_hl_kring *kr)
 /* -------------------------------------------------------------- switch */
 
 /*
+ * Exit must not fail (the core's kring_off cannot), yet it may need one
+ * stack buffer per netmap buffer holding or awaiting a frame: at most n-1
+ * (DONE + POSTED never exceed n-1).  So those spares are taken before
+ * enter, where failing is allowed, and kept while in netmap mode.
+ */
+uint32_t lm_hl_enter_need(const struct lm_hl_kring *kr)
+{
+	if (kr->is_tx || kr->spares >= kr->n - 1)
+		return 0;
+	return kr->n - 1 - kr->spares;
+}
+
+void lm_hl_spares_add(struct lm_hl_kring *kr, uint32_t k)
+{
+	kr->spares += k;
+}
+
+/* Stack mode: free the spares no lent slot needs. */
+void lm_hl_spares_trim(struct lm_hl_kring *kr)
+{
+	if (kr->netmap)
+		return;
+	for (; kr->spares > kr->st.lent; kr->spares--)
+		emit(kr, LM_HL_FREE_SPARE, LM_HL_NONE_SLOT, 0, 0);
+}
+
+/*
  * Enter (§4 enter steps 1-3; the driver disables NAPI around it and kicks
- * it after).  Lent slots are adopted by the new ring: already zero-copy.
+ * it after).  The netmap ring starts at the first slot not yet cleaned
+ * (rx) / not yet posted (tx): ring slot k is NIC slot k + off, so the
+ * core's fresh ring (hwcur 0) lines up with what the NIC holds.  Lent
+ * slots are adopted by the new ring: already zero-copy.
  */
 int lm_hl_enter(struct lm_hl_kring *kr, const uint32_t *ring_bufs)
 {
@@ -269,48 +300,33 @@ int lm_hl_enter(struct lm_hl_kring *kr, const uint32_t *ring_bufs)
 
 	if (LM_HL_WARN(kr->netmap || !ring_bufs))
 		return -EINVAL;
+	if (lm_hl_enter_need(kr))
+		return -ENOSPC;
 	for (i = 0; i < kr->n; i++)
 		if (LM_HL_WARN(ring_bufs[i] == 0))
 			return -EINVAL;
+	kr->off = kr->is_tx ? kr->tail : kr->clean;
 	for (i = 0; i < kr->n; i++) {
 		struct lm_hl_slot *s = &kr->slot[i];
+		uint32_t k = lm_hl_n2k(kr, i);
 
 		if (s->flags & LM_HL_LENT) {
-			struct lm_hl_act a = { .op = LM_HL_ADOPT, .slot = i,
-					       .buf = s->buf, .old = ring_bufs[i] };
+			struct lm_hl_act a = { .op = LM_HL_ADOPT, .slot = i, .kidx = k,
+					       .buf = s->buf, .old = ring_bufs[k] };
 
 			kr->apply(kr->ctx, &a);
 			s->flags = 0;
 			kr->st.lent--;
 			kr->st.adopted++;
 		} else {
-			s->buf = ring_bufs[i];
+			s->buf = ring_bufs[k];
 		}
 	}
 	kr->netmap = 1;
 	kr->st.enters++;
-	for (; kr->spares; kr->spares--)
-		emit(kr, LM_HL_FREE_SPARE, LM_HL_NONE_SLOT, 0, 0);
 	if (!kr->is_tx)
 		rx_post_nm(kr);
 	return 0;
-}
-
-uint32_t lm_hl_exit_need(const struct lm_hl_kring *kr)
-{
-	uint32_t i, need = 0;
-
-	if (kr->is_tx || !kr->netmap)
-		return 0;
-	/* One spare per netmap buffer holding or awaiting a frame. */
-	for (i = kr->hwcur; i != kr->tail; i = nx(kr, i))
-		need += kr->slot[i].owner == LM_HL_NETMAP;
-	return need > kr->spares ? need - kr->spares : 0;
-}
-
-void lm_hl_spares_add(struct lm_hl_kring *kr, uint32_t k)
-{
-	kr->spares += k;
 }
 
 /*
@@ -326,8 +342,6 @@ int lm_hl_exit(struct lm_hl_kring *kr)
 
 	if (LM_HL_WARN(!kr->netmap))
 		return -EINVAL;
-	if (lm_hl_exit_need(kr))
-		return -ENOSPC;
 	if (!kr->is_tx) {
 		for (i = kr->hwcur; i != kr->clean; i = nx(kr, i)) {
 			struct lm_hl_slot *s = &kr->slot[i];
@@ -335,7 +349,7 @@ int lm_hl_exit(struct lm_hl_kring *kr)
 			if (s->owner == LM_HL_STACK) {
 				emit(kr, LM_HL_DELIVER, i, 0, s->len);
 			} else {
-				kr->spares--;
+				kr->spares--;	/* >= n-1 since enter */
 				emit(kr, LM_HL_COPY_TO_SPARE, i, s->buf, s->len);
 			}
 			kr->st.handed_back++;
@@ -362,6 +376,7 @@ int lm_hl_exit(struct lm_hl_kring *kr)
 	}
 	kr->netmap = 0;
 	kr->st.exits++;
+	lm_hl_spares_trim(kr);
 	return 0;
 }
 
@@ -385,7 +400,7 @@ int lm_hl_detach(struct lm_hl_kring *kr)
 	}
 	for (; kr->spares; kr->spares--)
 		emit(kr, LM_HL_FREE_SPARE, LM_HL_NONE_SLOT, 0, 0);
-	kr->hwcur = kr->clean = kr->tail = kr->db_tail = 0;
+	kr->hwcur = kr->clean = kr->tail = kr->db_tail = kr->off = 0;
 	kr->netmap = 0;
 	return 0;
 }
@@ -432,6 +447,8 @@ int lm_hl_check(const struct lm_hl_kring *kr)
 	if (lent != kr->st.lent)
 		return __LINE__;
 	if (!kr->netmap && !kr->is_tx && kr->spares < lent)
+		return __LINE__;
+	if (kr->netmap && !kr->is_tx && kr->spares < n - 1)
 		return __LINE__;
 	if (kr->is_tx && kr->spares)
 		return __LINE__;

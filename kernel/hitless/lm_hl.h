@@ -28,9 +28,10 @@
  *             | in stack mode)| lm_hl_rx_done()  |
  *
  *   In netmap mode the netmap kring's hwcur is @hwcur and its hwtail is
- *   @clean: the application owns [hwcur, clean), slot i of the netmap
- *   ring is NIC slot i (no offset), and @buf of every slot is the netmap
- *   buffer the kernel associates with ring slot i.
+ *   @clean: the application owns [hwcur, clean), and @buf of every slot
+ *   is the netmap buffer the kernel associates with that ring slot.  Ring
+ *   slot k is NIC slot k + @off (the first slot not cleaned at enter), so
+ *   a fresh netmap ring starts at hwcur = hwtail = 0.
  *
  * TX:                      clean              tail
  *   ....--------------------|------------------|-----------....
@@ -39,7 +40,8 @@
  *                           |                  | prev(clean))
  *
  *   In netmap mode the netmap kring's hwcur is @tail and hwtail is
- *   prev(@clean).
+ *   prev(@clean) (@off = @tail at enter: ring hwcur 0; slots still in
+ *   flight with skbs are the kernel's until they complete).
  *
  * Owner tags: STACK = the driver's skb (with its DMA mapping) is in the
  * slot; NETMAP = netmap buffer @buf is in the slot; NONE = nothing.  A
@@ -88,7 +90,8 @@ enum lm_hl_op {
 struct lm_hl_act {
 	uint16_t op;		/* enum lm_hl_op */
 	uint16_t len;
-	uint32_t slot;
+	uint32_t slot;		/* NIC descriptor index */
+	uint32_t kidx;		/* the same slot in the netmap ring (FRAME, ADOPT) */
 	uint32_t buf;
 	uint32_t old;		/* ADOPT only */
 };
@@ -123,6 +126,7 @@ struct lm_hl_kring {
 	uint32_t clean;		/* next slot whose completion (DD) is reported */
 	uint32_t tail;		/* next slot to post (shadow of RDT/TDT) */
 	uint32_t db_tail;	/* tail value last written to the device */
+	uint32_t off;		/* netmap ring slot k is NIC slot k + off (set at enter) */
 	uint32_t spares;	/* rx: preallocated stack buffers the driver holds */
 	struct lm_hl_stats st;
 	struct lm_hl_slot *slot;	/* n entries, caller's memory */
@@ -158,30 +162,43 @@ int lm_hl_tx_done(struct lm_hl_kring *kr);
 void lm_hl_kick(struct lm_hl_kring *kr);
 
 /*
- * The switch.  enter: @ring_bufs[i] is the netmap buffer the new ring
- * gave slot i.  exit: first lm_hl_exit_need() spares must be added with
- * lm_hl_spares_add(); lm_hl_exit() then cannot fail (-ENOSPC if they were
- * not, and nothing changed).
+ * The switch.  Exit cannot fail, so what it may need is taken before
+ * enter: add lm_hl_enter_need() preallocated stack rx buffers ("spares")
+ * with lm_hl_spares_add(), then lm_hl_enter() (-ENOSPC if they were not,
+ * and nothing changed; lm_hl_spares_trim() gives back what is not needed).
+ * enter: @ring_bufs[k] is the buffer the new netmap ring gave its slot k.
  */
-int lm_hl_enter(struct lm_hl_kring *kr, const uint32_t *ring_bufs);
-uint32_t lm_hl_exit_need(const struct lm_hl_kring *kr);
+uint32_t lm_hl_enter_need(const struct lm_hl_kring *kr);
 void lm_hl_spares_add(struct lm_hl_kring *kr, uint32_t k);
+void lm_hl_spares_trim(struct lm_hl_kring *kr);
+int lm_hl_enter(struct lm_hl_kring *kr, const uint32_t *ring_bufs);
 int lm_hl_exit(struct lm_hl_kring *kr);
 
-/* The netmap kring's view (netmap mode). */
 static inline uint32_t lm_hl_prev(const struct lm_hl_kring *kr, uint32_t i)
 {
 	return i == 0 ? kr->n - 1 : i - 1;
 }
 
+/* NIC slot -> netmap ring slot, and back. */
+static inline uint32_t lm_hl_n2k(const struct lm_hl_kring *kr, uint32_t i)
+{
+	return i >= kr->off ? i - kr->off : i + kr->n - kr->off;
+}
+
+static inline uint32_t lm_hl_k2n(const struct lm_hl_kring *kr, uint32_t k)
+{
+	return k + kr->off >= kr->n ? k + kr->off - kr->n : k + kr->off;
+}
+
+/* The netmap kring's nr_hwcur / nr_hwtail (netmap ring indices). */
 static inline uint32_t lm_hl_nm_hwcur(const struct lm_hl_kring *kr)
 {
-	return kr->is_tx ? kr->tail : kr->hwcur;
+	return lm_hl_n2k(kr, kr->is_tx ? kr->tail : kr->hwcur);
 }
 
 static inline uint32_t lm_hl_nm_hwtail(const struct lm_hl_kring *kr)
 {
-	return kr->is_tx ? lm_hl_prev(kr, kr->clean) : kr->clean;
+	return lm_hl_n2k(kr, kr->is_tx ? lm_hl_prev(kr, kr->clean) : kr->clean);
 }
 
 /* Debug: 0 if the kring's state is self-consistent, else a line number. */

@@ -392,16 +392,19 @@ static void drv_post(struct side *sd, uint32_t i, uint8_t kind, uint32_t id)
 	nic_desc_write(sd, i, sd->bi[i]);
 }
 
-static void ring_buf_is(struct side *sd, uint32_t i, uint32_t buf, const char *what)
+/* The engine's buffer for ring slot k must be the core's. */
+static void ring_buf_is(struct side *sd, uint32_t k, uint32_t buf, const char *what)
 {
-	CHECK(m.open && sd->cr.kbuf[i] == buf, "%s %s slot %u: engine buf %u, ring has %u",
-	      what, sd->is_tx ? "tx" : "rx", i, buf, m.open ? sd->cr.kbuf[i] : 0);
+	CHECK(m.open && k < m.n && sd->cr.kbuf[k] == buf,
+	      "%s %s ring slot %u: engine buf %u, ring has %u", what, sd->is_tx ? "tx" : "rx", k,
+	      buf, m.open && k < m.n ? sd->cr.kbuf[k] : 0);
+	CHECK(lm_hl_k2n(&sd->kr, k) < m.n, "ring slot %u maps outside the ring", k);
 }
 
 static void drv_apply(void *ctx, const struct lm_hl_act *a)
 {
 	struct side *sd = ctx;
-	uint32_t i = a->slot, id;
+	uint32_t i = a->slot, k = a->kidx, id;
 	struct baddr *b = i < m.n ? &sd->bi[i] : NULL;
 	struct content c;
 
@@ -423,23 +426,23 @@ static void drv_apply(void *ctx, const struct lm_hl_act *a)
 		break;
 	case LM_HL_COPY_TO_NM:
 		CHECK(b->kind == K_SKB, "COPY_TO_NM slot %u holds no skb", i);
-		ring_buf_is(sd, i, a->buf, "COPY_TO_NM");
+		ring_buf_is(sd, k, a->buf, "COPY_TO_NM");
 		c = m.skb_c[b->id];
 		CHECK(c.len == a->len, "COPY_TO_NM len %u, frame has %u", a->len, c.len);
 		*buf_content((struct baddr){ K_NM, a->buf }) = c;
 		break;
 	case LM_HL_FRAME:
-		ring_buf_is(sd, i, a->buf, "FRAME");
-		CHECK(sd->cr.abuf[i] == a->buf, "FRAME rx slot %u: app ring has %u", i,
-		      sd->cr.abuf[i]);
-		sd->cr.alen[i] = a->len;
+		ring_buf_is(sd, k, a->buf, "FRAME");
+		CHECK(sd->cr.abuf[k] == a->buf, "FRAME rx ring slot %u: app ring has %u", k,
+		      sd->cr.abuf[k]);
+		sd->cr.alen[k] = a->len;
 		break;
 	case LM_HL_CONVERT:
 		CHECK(b->kind == K_SKB, "CONVERT slot %u holds no skb", i);
 		skb_free(b->id);
 		/* fall through */
 	case LM_HL_POST_NM:
-		ring_buf_is(sd, i, a->buf, "POST_NM");
+		ring_buf_is(sd, k, a->buf, "POST_NM");
 		CHECK(a->op == LM_HL_CONVERT || b->kind != K_SKB, "POST_NM over skb slot %u", i);
 		drv_post(sd, i, K_NM, a->buf);
 		if (sd->is_tx) {
@@ -466,8 +469,8 @@ static void drv_apply(void *ctx, const struct lm_hl_act *a)
 		break;
 	case LM_HL_ADOPT:
 		CHECK(b->kind == K_NM && b->id == a->buf, "ADOPT slot %u: not buf %u", i, a->buf);
-		ring_buf_is(sd, i, a->old, "ADOPT");
-		sd->cr.kbuf[i] = sd->cr.abuf[i] = a->buf;
+		ring_buf_is(sd, k, a->old, "ADOPT");
+		sd->cr.kbuf[k] = sd->cr.abuf[k] = a->buf;
 		nm_put(a->old);
 		break;
 	case LM_HL_RECLAIM:
@@ -564,11 +567,11 @@ static void core_take_buf(struct core_ring *cr, uint32_t i, uint32_t buf)
 static void core_rx_release(void)
 {
 	struct side *sd = &m.rx;
-	uint32_t i;
+	uint32_t k;
 
-	for (i = sd->kr.hwcur; i != sd->cr.head; i = nxt(i)) {
-		core_take_buf(&sd->cr, i, sd->cr.abuf[i]);
-		lm_hl_rx_release(&sd->kr, sd->cr.kbuf[i]);
+	for (k = lm_hl_nm_hwcur(&sd->kr); k != sd->cr.head; k = nxt(k)) {
+		core_take_buf(&sd->cr, k, sd->cr.abuf[k]);
+		lm_hl_rx_release(&sd->kr, sd->cr.kbuf[k]);
 		if (++m.releases_since_enter == m.n) {
 			m.copies_at_round = sd->kr.st.copies;
 			m.round_done = 1;
@@ -598,7 +601,7 @@ static void core_txsync(void)
 	if (!m.app)
 		return;
 	for (i = lm_hl_nm_hwcur(&sd->kr); i != sd->cr.head; i = nxt(i)) {
-		core_take_buf(&sd->cr, i, sd->cr.abuf[i]);
+		core_take_buf(&sd->cr, i, sd->cr.abuf[i]);	/* i: ring index */
 		lm_hl_tx_send(&sd->kr, sd->cr.kbuf[i], sd->cr.alen[i]);
 	}
 	lm_hl_kick(&sd->kr);
@@ -682,11 +685,19 @@ fail:
 	return 0;
 }
 
-/* NIOCREGIF: enter netmap mode on both rings. */
+/* NIOCREGIF: enter netmap mode on both rings (the only step that may fail). */
 static void core_open(void)
 {
+	uint32_t need, id;
+
 	if (m.open)
 		return;
+	for (need = lm_hl_enter_need(&m.rx.kr); need; need--) {
+		if (!skb_alloc(&id))
+			goto fail;
+		m.spare[m.nspare++] = id;
+		lm_hl_spares_add(&m.rx.kr, 1);
+	}
 	if (!ring_alloc(&m.rx.cr))
 		goto fail;
 	if (!ring_alloc(&m.tx.cr)) {
@@ -694,9 +705,12 @@ static void core_open(void)
 		goto fail;
 	}
 	m.open = m.app = 1;
-	lm_hl_enter(&m.rx.kr, m.rx.cr.kbuf);
+	CHECK(lm_hl_enter(&m.rx.kr, m.rx.cr.kbuf) == 0, "rx enter failed with spares in place");
 	lm_hl_kick(&m.rx.kr);
 	lm_hl_enter(&m.tx.kr, m.tx.cr.kbuf);
+	/* The core's contract for a fresh ring: rx hwcur = hwtail = 0, tx hwcur = 0. */
+	CHECK(lm_hl_nm_hwcur(&m.rx.kr) == 0 && lm_hl_nm_hwtail(&m.rx.kr) == 0 &&
+	      lm_hl_nm_hwcur(&m.tx.kr) == 0, "fresh ring does not start at slot 0");
 	m.rx.cr.head = lm_hl_nm_hwcur(&m.rx.kr);
 	m.rx.cr.tail = lm_hl_nm_hwtail(&m.rx.kr);
 	m.tx.cr.head = lm_hl_nm_hwcur(&m.tx.kr);
@@ -707,31 +721,26 @@ static void core_open(void)
 	m.st.enters++;
 	return;
 fail:
+	lm_hl_spares_trim(&m.rx.kr);
 	m.st.enter_fail++;
 }
 
-/* close() of the application's file, possibly mid-switch. */
+/* close() of the application's file, possibly mid-switch: cannot fail. */
 static void core_close(void)
 {
-	uint32_t need, id;
+	uint32_t i;
 
 	if (!m.open)
 		return;
-	if (m.app) {
-		core_rx_release();	/* what it consumed is consumed */
-		lm_hl_kick(&m.rx.kr);
-		m.app = 0;
-	}
-	for (need = lm_hl_exit_need(&m.rx.kr); need; need--) {
-		if (!skb_alloc(&id))
+	core_rx_release();	/* what it consumed is consumed */
+	lm_hl_kick(&m.rx.kr);
+	m.app = 0;
+	for (i = 0; i < m.n; i++)
+		if (m.rx.kr.slot[i].owner == LM_HL_STACK) {
+			m.st.exit_mid++;	/* still converting */
 			break;
-		m.spare[m.nspare++] = id;
-		lm_hl_spares_add(&m.rx.kr, 1);
-	}
-	if (lm_hl_exit(&m.rx.kr) == -ENOSPC) {
-		m.st.exit_retry++;
-		return;		/* nothing changed: retried by a later close */
-	}
+		}
+	CHECK(lm_hl_exit(&m.rx.kr) == 0, "rx exit failed");
 	lm_hl_kick(&m.rx.kr);
 	lm_hl_exit(&m.tx.kr);
 	ring_free(&m.rx.cr);
@@ -851,8 +860,7 @@ static void drain_detach(void)
 	uint32_t guard;
 
 	m.faults = 0;
-	while (m.open)
-		core_close();
+	core_close();
 	for (guard = 0; guard < 100000; guard++) {
 		nic_rx_frame();
 		nic_tx_one();
