@@ -80,6 +80,20 @@ int lm_hl_rx_posted(struct lm_hl_kring *kr, uint32_t i)
 	return 0;
 }
 
+/*
+ * Stack mode: the driver kept the skb of the slot it was just told to
+ * DELIVER (copybreak: it copied the frame and recycles the buffer, or it
+ * dropped a bad frame); refill will post it again as it is.
+ */
+int lm_hl_rx_keep(struct lm_hl_kring *kr, uint32_t i)
+{
+	if (LM_HL_WARN(kr->is_tx || kr->netmap || i != lm_hl_prev(kr, kr->clean) ||
+		       kr->slot[i].owner != LM_HL_NONE))
+		return -EINVAL;
+	kr->slot[i].owner = LM_HL_STACK;
+	return 0;
+}
+
 uint32_t lm_hl_rx_clean_slot(const struct lm_hl_kring *kr)
 {
 	return kr->is_tx || kr->clean == kr->tail ? LM_HL_NONE_SLOT : kr->clean;
@@ -194,9 +208,17 @@ int lm_hl_rx_reclaim(struct lm_hl_kring *kr)
 
 /* ------------------------------------------------------------------ tx */
 
+/*
+ * The posting side (xmit / txsync: tx_slot, tx_posted, tx_send, kick)
+ * writes @tail and the slots it posts; the completing side (tx_clean_slot,
+ * tx_done) writes @clean and the slots it frees.  They may run at the same
+ * time (ndo_start_xmit vs NAPI), so each publishes its index with a
+ * release after its slot writes and reads the other's with an acquire.
+ */
 uint32_t lm_hl_tx_slot(const struct lm_hl_kring *kr)
 {
-	if (!kr->is_tx || kr->netmap || nx(kr, kr->tail) == kr->clean)
+	/* Pairs with the release of @clean in lm_hl_tx_done(). */
+	if (!kr->is_tx || kr->netmap || nx(kr, kr->tail) == LM_HL_ACQUIRE(&kr->clean))
 		return LM_HL_NONE_SLOT;
 	return kr->tail;
 }
@@ -206,27 +228,30 @@ int lm_hl_tx_posted(struct lm_hl_kring *kr, uint32_t i)
 	if (LM_HL_WARN(lm_hl_tx_slot(kr) != i))
 		return -EINVAL;
 	kr->slot[i].owner = LM_HL_STACK;
-	kr->tail = nx(kr, i);
+	/* Pairs with the acquire in lm_hl_tx_clean_slot(). */
+	LM_HL_RELEASE(&kr->tail, nx(kr, i));
 	return 0;
 }
 
 int lm_hl_tx_send(struct lm_hl_kring *kr, uint32_t buf, uint32_t len)
 {
-	struct lm_hl_slot *s = &kr->slot[kr->tail];
+	uint32_t i = kr->tail;
+	struct lm_hl_slot *s = &kr->slot[i];
 
-	if (LM_HL_WARN(!kr->is_tx || !kr->netmap || nx(kr, kr->tail) == kr->clean ||
+	if (LM_HL_WARN(!kr->is_tx || !kr->netmap || nx(kr, i) == LM_HL_ACQUIRE(&kr->clean) ||
 		       s->owner != LM_HL_NONE || buf == 0 || len > 0xffff))
 		return -EINVAL;
 	s->buf = buf;
 	s->owner = LM_HL_NETMAP;
-	emit(kr, LM_HL_POST_NM, kr->tail, buf, len);
-	kr->tail = nx(kr, kr->tail);
+	emit(kr, LM_HL_POST_NM, i, buf, len);
+	LM_HL_RELEASE(&kr->tail, nx(kr, i));
 	return 0;
 }
 
 uint32_t lm_hl_tx_clean_slot(const struct lm_hl_kring *kr)
 {
-	return !kr->is_tx || kr->clean == kr->tail ? LM_HL_NONE_SLOT : kr->clean;
+	/* Pairs with the release of @tail in lm_hl_tx_posted()/_send(). */
+	return !kr->is_tx || kr->clean == LM_HL_ACQUIRE(&kr->tail) ? LM_HL_NONE_SLOT : kr->clean;
 }
 
 /*
@@ -241,7 +266,6 @@ int lm_hl_tx_done(struct lm_hl_kring *kr)
 
 	if (LM_HL_WARN(lm_hl_tx_clean_slot(kr) == LM_HL_NONE_SLOT || s->owner == LM_HL_NONE))
 		return -EINVAL;
-	kr->clean = nx(kr, i);
 	if (s->owner == LM_HL_STACK) {
 		emit(kr, LM_HL_FREE_SKB, i, 0, 0);
 		if (kr->netmap)
@@ -255,6 +279,8 @@ int lm_hl_tx_done(struct lm_hl_kring *kr)
 	}
 	/* In netmap mode the ring's buffer stays associated with the slot. */
 	slot_empty(s, kr->netmap);
+	/* The slot is free only now: pairs with the acquire in lm_hl_tx_slot(). */
+	LM_HL_RELEASE(&kr->clean, nx(kr, i));
 	return 0;
 }
 

@@ -143,6 +143,7 @@ int lm_hl_detach(struct lm_hl_kring *kr);	/* DMA stopped: free and return everyt
 uint32_t lm_hl_rx_refill_slot(const struct lm_hl_kring *kr, int *has_skb);
 int lm_hl_rx_posted(struct lm_hl_kring *kr, uint32_t i);
 /* Both modes: slot whose DD to test next (or NONE), then report it. */
+int lm_hl_rx_keep(struct lm_hl_kring *kr, uint32_t i);	/* after DELIVER: skb recycled */
 uint32_t lm_hl_rx_clean_slot(const struct lm_hl_kring *kr);
 int lm_hl_rx_done(struct lm_hl_kring *kr, uint32_t len);
 /* Netmap mode rxsync: the application released slot hwcur, now holding buf. */

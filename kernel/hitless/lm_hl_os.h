@@ -6,7 +6,8 @@
  * way tools/virtio builds vringh.c in userspace.
  *
  * What the engine needs from a host is small: fixed-width integers, two
- * errno values and a "this must not happen" check.  Under the kernel the
+ * errno values, acquire/release for the tx indices (xmit and tx clean run
+ * concurrently) and a "this must not happen" check.  Under the kernel the
  * check is WARN_ON_ONCE() (a scenario fails on any WARNING); in userspace
  * it prints where it fired and aborts, so the model and the fuzzer stop
  * on the first broken invariant with the seed already on screen.
@@ -19,8 +20,11 @@
 #include <linux/types.h>
 #include <linux/errno.h>
 #include <linux/bug.h>
+#include <asm/barrier.h>
 
 #define LM_HL_WARN(cond)	WARN_ON_ONCE(cond)
+#define LM_HL_ACQUIRE(p)	smp_load_acquire(p)
+#define LM_HL_RELEASE(p, v)	smp_store_release(p, v)
 
 #else /* userspace: the model test, unit tests, the fuzzer */
 
@@ -39,6 +43,8 @@ static inline int lm_hl_user_warn(const char *what, const char *file, int line)
 
 #define LM_HL_WARN(cond) \
 	((cond) ? lm_hl_user_warn(#cond, __FILE__, __LINE__) : 0)
+#define LM_HL_ACQUIRE(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
+#define LM_HL_RELEASE(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
 
 #endif /* __KERNEL__ */
 

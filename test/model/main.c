@@ -99,7 +99,7 @@ int main(int argc, char **argv)
 		printf("ok seed %llu n %u: wire %llu (stack %llu app %llu) tx %llu; "
 		       "enter %llu (failed %llu) exit %llu (mid-switch %llu) reclaim %llu detach %llu; "
 		       "copies %llu conv %llu rev %llu back %llu txfree %llu idle %llu adopt %llu "
-		       "allocfail %llu\n",
+		       "allocfail %llu copybreak %llu\n",
 		       (unsigned long long)cfg.seed, model_ring_size(),
 		       (unsigned long long)st->frames_wire, (unsigned long long)st->to_stack,
 		       (unsigned long long)st->to_app, (unsigned long long)st->tx_wire,
@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 		       (unsigned long long)st->copies, (unsigned long long)st->conversions,
 		       (unsigned long long)st->reverse_copies, (unsigned long long)st->handed_back,
 		       (unsigned long long)st->tx_freed, (unsigned long long)st->idle_reclaims,
-		       (unsigned long long)st->adopted, (unsigned long long)st->alloc_fail);
+		       (unsigned long long)st->adopted, (unsigned long long)st->alloc_fail, (unsigned long long)st->copybreak);
 	}
 	printf("# %llu steps in %.2f s (%.0f steps/s)\n", (unsigned long long)total, now() - t0,
 	       total / (now() - t0 + 1e-9));

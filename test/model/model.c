@@ -121,6 +121,10 @@ static struct {
 	uint32_t switch_one_in;
 	int faults;
 
+	/* NAPI's copybreak: the skb of slot keep_slot was recycled */
+	int in_napi;
+	uint32_t keep_slot;
+
 	/* zero-copy check */
 	uint64_t releases_since_enter, copies_at_enter, copies_at_round;
 	int round_done;
@@ -411,6 +415,15 @@ static void drv_apply(void *ctx, const struct lm_hl_act *a)
 	switch (a->op) {
 	case LM_HL_DELIVER:
 		CHECK(!sd->is_tx && b->kind == K_SKB, "DELIVER slot %u holds no skb", i);
+		if (m.in_napi && rnd(3) == 0 && skb_alloc(&id)) {
+			/* copybreak: copy out, keep the buffer in the slot */
+			m.skb_c[id] = m.skb_c[b->id];
+			deliver(m.skb_c[id], a->len, 0);
+			skb_free(id);
+			m.keep_slot = i;
+			m.st.copybreak++;
+			break;
+		}
 		deliver(m.skb_c[b->id], a->len, 0);
 		skb_free(b->id);
 		bi_set(sd, i, K_NONE, 0);
@@ -498,8 +511,14 @@ static void drv_napi(uint32_t budget)
 
 	if (kr->netmap)
 		return;		/* only notifies netmap waiters */
-	while (budget-- && (i = lm_hl_rx_clean_slot(kr)) != LM_HL_NONE_SLOT && m.rx.nic.d[i].dd)
+	while (budget-- && (i = lm_hl_rx_clean_slot(kr)) != LM_HL_NONE_SLOT && m.rx.nic.d[i].dd) {
+		m.in_napi = 1;
+		m.keep_slot = LM_HL_NONE_SLOT;
 		lm_hl_rx_done(kr, m.rx.nic.d[i].len);
+		m.in_napi = 0;
+		if (m.keep_slot != LM_HL_NONE_SLOT)
+			lm_hl_rx_keep(kr, m.keep_slot);
+	}
 	while ((i = lm_hl_rx_refill_slot(kr, &has)) != LM_HL_NONE_SLOT) {
 		if (has) {
 			CHECK(m.rx.bi[i].kind == K_SKB, "refill: slot %u has no skb to reuse", i);
