@@ -19,7 +19,7 @@ FUZZ_HDRS    := $(wildcard test/model/*.h kernel/hitless/*.h)
 .PHONY: fuzz fuzz-build
 fuzz: fuzz-build
 	@mkdir -p $(FUZZ_OUT)/corpus
-	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=20 \
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -len_control=0 -timeout=20 \
 		-print_final_stats=1 -artifact_prefix=$(FUZZ_OUT)/ $(FUZZ_OUT)/corpus
 
 fuzz-build:

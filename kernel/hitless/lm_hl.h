@@ -47,6 +47,54 @@
  * slot; NETMAP = netmap buffer @buf is in the slot; NONE = nothing.  A
  * NETMAP slot outside netmap mode is LENT: the NIC still holds a
  * reference on a buffer whose ring is gone (§4 exit step 4a).
+ *
+ * A driver, step by step (rx = rx kring, tx = tx kring):
+ *
+ *   NAPI poll, stack mode (in netmap mode it only wakes netmap waiters):
+ *	while ((i = lm_hl_rx_clean_slot(rx)) != NONE && DD(i))
+ *		lm_hl_rx_done(rx, len(i));	-> DELIVER, or COPY_TO_SPARE + RETURN
+ *		(copybreak: copy, keep the skb, then lm_hl_rx_keep(rx, i))
+ *	while ((i = lm_hl_rx_refill_slot(rx, &has_skb)) != NONE) {
+ *		has_skb or allocate one (stop on failure); write descriptor i;
+ *		lm_hl_rx_posted(rx, i);
+ *	}
+ *	lm_hl_kick(rx);				-> DOORBELL: write RDT
+ *	while ((i = lm_hl_tx_clean_slot(tx)) != NONE && DD(i))
+ *		lm_hl_tx_done(tx);		-> FREE_SKB, or DROP_NM (+ RETURN)
+ *   ndo_start_xmit: in netmap mode the skb goes to the host ring instead;
+ *	else i = lm_hl_tx_slot(tx) (NONE: ring full), write descriptor i with
+ *	RS (the engine needs a DD for every descriptor), lm_hl_tx_posted(tx,
+ *	i), lm_hl_kick(tx).
+ *   kring_on: k = lm_hl_enter_need(rx) skbs allocated (else fail) and
+ *	given with lm_hl_spares_add(); NAPI (and tx) quiesced;
+ *	lm_hl_enter(kr, buf_idx of ring slots 0..n-1); lm_hl_kick(kr);
+ *	nr_hwcur/nr_hwtail = lm_hl_nm_hwcur/hwtail(kr); resume, kick NAPI.
+ *   kring_off: quiesced as above; lm_hl_exit(kr) (cannot fail);
+ *	lm_hl_kick(kr); resume.  The core first releases [nr_hwcur, rhead)
+ *	with the rxsync step below, so frames the application consumed are
+ *	not handed to the stack again.
+ *   rxsync: for each ring slot in [nr_hwcur, rhead):
+ *	lm_hl_rx_release(rx, validated buf_idx); then harvest as NAPI does
+ *	(FRAME actions set slot len), lm_hl_kick(rx), publish
+ *	lm_hl_nm_hwcur/hwtail.
+ *   txsync: for each ring slot in [nr_hwcur, rhead): lm_hl_tx_send(tx,
+ *	buf_idx, len); lm_hl_kick(tx); reclaim DD with lm_hl_tx_done();
+ *	publish lm_hl_nm_hwcur/hwtail.
+ *   Idle reclaim (§4 exit 4b): RCTL.EN off, wait until the rx engine is
+ *	idle, clean DD as NAPI does, lm_hl_rx_reclaim(rx), RCTL.EN on.
+ *   Detach: DMA stopped; lm_hl_detach() on both krings.
+ *
+ * Actions map to: LEND -> lm_buf_lend(); RETURN -> lm_buf_return();
+ * ADOPT -> ring slot kidx takes buf (no longer lent), @old goes back to
+ * the pool; FREE_SPARE/RECLAIM/COPY_TO_SPARE draw on the driver's spare
+ * list (a consumed spare it does not deliver, e.g. a bad frame, it frees).
+ *
+ * Concurrency: the engine has no lock.  All rx calls on a kring come from
+ * one context at a time (NAPI, or the sync lock in netmap mode).  On tx,
+ * the posting side (tx_slot, tx_posted, tx_send, kick) and the completing
+ * side (tx_clean_slot, tx_done) may run concurrently (acquire/release on
+ * @tail/@clean).  enter, exit, reclaim, detach need both sides quiesced.
+ * The apply callback must not call back into the engine.
  */
 #ifndef LM_HL_H
 #define LM_HL_H
