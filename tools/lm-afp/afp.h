@@ -45,4 +45,13 @@ uint64_t afp_ring_drain(struct afp_ring *r, void (*fn)(void *, const uint8_t *, 
 			void *arg);
 void afp_ring_free(struct afp_ring *r);
 
+/* Tx ring (TPACKET_V2), used by afp_tx with --ring. */
+struct afp_txring;
+struct afp_txring *afp_txring_setup(int fd);
+/* Queue one frame: 1 queued, 0 ring full, -1 the kernel rejected a frame. */
+int afp_txring_put(struct afp_txring *r, const uint8_t *frame, size_t len);
+/* Slots not yet released by the kernel. */
+unsigned int afp_txring_pending(const struct afp_txring *r);
+void afp_txring_free(struct afp_txring *r);
+
 #endif /* LM_AFP_H */

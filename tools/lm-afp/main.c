@@ -31,13 +31,14 @@ static void usage(FILE *f)
 	      "                 [--ready-file FILE] [--ready] [--json]\n"
 	      "       lm-afp tx -i IF -n N [-R PPS (default 1000, 0=max)] [--len 60..1514]\n"
 	      "                 [--dst MAC] [--src MAC] [--stream ID] [--first SEQ]\n"
-	      "                 [--on-full block|drop] [--timeout SEC] [--json]\n"
+	      "                 [--on-full block|drop] [--timeout SEC] [--ring] [--json]\n"
 	      "rx: AF_PACKET socket bound to ethertype 0x88B5 on IF (--all: every frame, so\n"
 	      "    foreign ones are counted too; --ring: TPACKET_V3 mmap ring).  Stops at\n"
 	      "    --count valid frames, after --idle SEC without a frame, at --timeout, or on\n"
 	      "    SIGINT/SIGTERM.  --ready-file is created (and --ready prints READY) once the\n"
 	      "    socket is bound.  --stream ID accounts only that stream (default: any).\n"
-	      "tx: frames go through the qdisc and the driver; stack back-pressure is retried\n"
+	      "tx: frames go through the qdisc and the driver (--ring: TPACKET_V2 ring); stack\n"
+	      "    back-pressure (or the link set down) is retried\n"
 	      "    and timed (stall_ms, default) or counted as refused (--on-full drop).\n"
 	      "    --dst defaults to ff:ff:ff:ff:ff:ff, --src to IF's address.\n", f);
 }
@@ -102,10 +103,10 @@ static int parse_opts(struct afp_opts *o, int tx, int argc, char **argv)
 		fputs("lm-afp: -i IF is required (a valid interface name)\n", stderr);
 		return -1;
 	}
-	if (tx && (o->w.expect || o->w.idle_ns || o->w.seqlog_path || o->ring || o->all ||
+	if (tx && (o->w.expect || o->w.idle_ns || o->w.seqlog_path || o->all ||
 		   o->promisc || o->w.interval_ns || o->ready_file || o->ready)) {
 		fputs("lm-afp: tx takes -i -n -R --len --dst --src --stream --first "
-		      "--on-full --timeout --json\n", stderr);
+		      "--on-full --timeout --ring --json\n", stderr);
 		return -1;
 	}
 	if (tx && !o->w.send) {
