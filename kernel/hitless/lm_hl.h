@@ -70,7 +70,8 @@
  *	lm_hl_enter(kr, buf_idx of ring slots 0..n-1); lm_hl_kick(kr);
  *	nr_hwcur/nr_hwtail = lm_hl_nm_hwcur/hwtail(kr); resume, kick NAPI.
  *   kring_off: quiesced as above; lm_hl_exit(kr) (cannot fail);
- *	lm_hl_kick(kr); resume.  The core first releases [nr_hwcur, rhead)
+ *	lm_hl_kick(kr); resume and kick NAPI (if the application held every
+ *	slot, nothing is posted and no interrupt would ever come).  The core first releases [nr_hwcur, rhead)
  *	with the rxsync step below, so frames the application consumed are
  *	not handed to the stack again.
  *   rxsync: for each ring slot in [nr_hwcur, rhead):

@@ -121,6 +121,8 @@ static struct {
 	uint32_t switch_one_in;
 	int faults;
 
+	/* NAPI: runs only when scheduled by an interrupt or a kick */
+	int napi_sched;
 	/* NAPI's copybreak: the skb of slot keep_slot was recycled */
 	int in_napi;
 	uint32_t keep_slot;
@@ -353,6 +355,7 @@ static void nic_rx_frame(void)
 	r->d[r->head].len = c->len;
 	r->head = nxt(r->head);
 	m.rx_dma_next++;
+	m.napi_sched = 1;	/* RXT0 */
 	m.wire_q--;
 }
 
@@ -375,6 +378,7 @@ static void nic_tx_one(void)
 	r->d[r->head].dd = 1;
 	r->head = nxt(r->head);
 	m.st.tx_wire++;
+	m.napi_sched = 1;	/* TXDW */
 }
 
 /* ---------------------------------------------------- the driver adapter */
@@ -502,16 +506,20 @@ static void drv_apply(void *ctx, const struct lm_hl_act *a)
 	}
 }
 
-/* NAPI poll, stack mode: clean rx, refill, clean tx. */
-static void drv_napi(uint32_t budget)
+/* NAPI poll, stack mode: clean rx, refill, clean tx.  1: poll again. */
+static int drv_napi(uint32_t budget)
 {
 	struct lm_hl_kring *kr = &m.rx.kr;
 	uint32_t i, id;
-	int has;
+	int has, more = 0;
 
 	if (kr->netmap)
-		return;		/* only notifies netmap waiters */
-	while (budget-- && (i = lm_hl_rx_clean_slot(kr)) != LM_HL_NONE_SLOT && m.rx.nic.d[i].dd) {
+		return 0;	/* only notifies netmap waiters */
+	while ((i = lm_hl_rx_clean_slot(kr)) != LM_HL_NONE_SLOT && m.rx.nic.d[i].dd) {
+		if (!budget--) {
+			more = 1;
+			break;
+		}
 		m.in_napi = 1;
 		m.keep_slot = LM_HL_NONE_SLOT;
 		lm_hl_rx_done(kr, m.rx.nic.d[i].len);
@@ -525,17 +533,28 @@ static void drv_napi(uint32_t budget)
 			id = m.rx.bi[i].id;
 		} else {
 			CHECK(m.rx.bi[i].kind == K_NONE, "refill: slot %u not empty", i);
-			if (!skb_alloc(&id))
+			if (!skb_alloc(&id)) {
+				more = 1;	/* retried next poll */
 				break;
+			}
 		}
 		drv_post(&m.rx, i, K_SKB, id);
 		lm_hl_rx_posted(kr, i);
 	}
 	lm_hl_kick(kr);
 	if (m.tx.kr.netmap)
-		return;
+		return more;
 	while ((i = lm_hl_tx_clean_slot(&m.tx.kr)) != LM_HL_NONE_SLOT && m.tx.nic.d[i].dd)
 		lm_hl_tx_done(&m.tx.kr);
+	return more;
+}
+
+/* The softirq: polls only if an interrupt or a kick scheduled it. */
+static void drv_napi_poll(uint32_t budget)
+{
+	if (!m.napi_sched)
+		return;
+	m.napi_sched = drv_napi(budget);
 }
 
 static void drv_xmit(void)
@@ -734,6 +753,7 @@ static void core_open(void)
 	m.rx.cr.tail = lm_hl_nm_hwtail(&m.rx.kr);
 	m.tx.cr.head = lm_hl_nm_hwcur(&m.tx.kr);
 	m.tx.cr.tail = lm_hl_nm_hwtail(&m.tx.kr);
+	m.napi_sched = 1;	/* kick: nothing posted raises no interrupt */
 	m.releases_since_enter = 0;
 	m.copies_at_enter = m.rx.kr.st.copies;
 	m.round_done = 0;
@@ -762,6 +782,7 @@ static void core_close(void)
 	CHECK(lm_hl_exit(&m.rx.kr) == 0, "rx exit failed");
 	lm_hl_kick(&m.rx.kr);
 	lm_hl_exit(&m.tx.kr);
+	m.napi_sched = 1;	/* kick: the stack may have nothing posted */
 	ring_free(&m.rx.cr);
 	ring_free(&m.tx.cr);
 	m.open = 0;
@@ -883,7 +904,7 @@ static void drain_detach(void)
 	for (guard = 0; guard < 100000; guard++) {
 		nic_rx_frame();
 		nic_tx_one();
-		drv_napi(MAXN);
+		drv_napi_poll(MAXN);
 		check_all();
 		if (!m.wire_q && m.rx.nic.head == m.rx.kr.clean && m.tx.kr.clean == m.tx.kr.tail)
 			break;
@@ -956,7 +977,7 @@ int model_step(void)
 	} else if (r < 40) {
 		nic_tx_one();
 	} else if (r < 50) {
-		drv_napi(1 + rnd(m.n));
+		drv_napi_poll(1 + rnd(m.n));
 	} else if (r < 58) {
 		drv_xmit();
 	} else if (r < 66) {
