@@ -115,6 +115,10 @@ int lm_hl_rx_done(struct lm_hl_kring *kr, uint32_t len)
 	if (LM_HL_WARN(lm_hl_rx_clean_slot(kr) == LM_HL_NONE_SLOT || len > 0xffff ||
 		       s->owner == LM_HL_NONE))
 		return -EINVAL;
+	/* A lent slot has its spare since exit (lm_hl_check: spares >= lent). */
+	if (LM_HL_WARN(!kr->netmap && s->owner == LM_HL_NETMAP &&
+		       (!(s->flags & LM_HL_LENT) || !kr->spares)))
+		return -EINVAL;
 	kr->clean = nx(kr, i);
 	if (kr->netmap) {
 		if (s->owner == LM_HL_STACK) {
@@ -129,8 +133,6 @@ int lm_hl_rx_done(struct lm_hl_kring *kr, uint32_t len)
 	if (s->owner == LM_HL_STACK) {
 		emit(kr, LM_HL_DELIVER, i, 0, len);
 	} else {
-		if (LM_HL_WARN(!(s->flags & LM_HL_LENT) || !kr->spares))
-			return -EINVAL;
 		kr->spares--;
 		emit(kr, LM_HL_COPY_TO_SPARE, i, s->buf, len);
 		emit(kr, LM_HL_RETURN, i, s->buf, 0);

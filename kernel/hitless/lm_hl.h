@@ -71,9 +71,10 @@
  *	nr_hwcur/nr_hwtail = lm_hl_nm_hwcur/hwtail(kr); resume, kick NAPI.
  *   kring_off: quiesced as above; lm_hl_exit(kr) (cannot fail);
  *	lm_hl_kick(kr); resume and kick NAPI (if the application held every
- *	slot, nothing is posted and no interrupt would ever come).  The core first releases [nr_hwcur, rhead)
- *	with the rxsync step below, so frames the application consumed are
- *	not handed to the stack again.
+ *	slot, nothing is posted and no interrupt would ever come).  Before
+ *	exit the core releases [nr_hwcur, head) with the rxsync step below
+ *	(head validated once more at close), so frames the application
+ *	consumed are not handed to the stack again.
  *   rxsync: for each ring slot in [nr_hwcur, rhead):
  *	lm_hl_rx_release(rx, validated buf_idx); then harvest as NAPI does
  *	(FRAME actions set slot len), lm_hl_kick(rx), publish
@@ -121,7 +122,7 @@ enum lm_hl_owner {
  */
 enum lm_hl_op {
 	LM_HL_DELIVER = 1,	/* rx: unmap the slot's skb, give it (len) to the stack; slot empty */
-	LM_HL_COPY_TO_SPARE,	/* rx: copy netmap buf (len) into a spare, give that to the stack; slot empty */
+	LM_HL_COPY_TO_SPARE,	/* rx: copy netmap buf (len) into a spare, give it to the stack; slot empty */
 	LM_HL_COPY_TO_NM,	/* rx: copy the slot's skb payload (len) into netmap buf; the skb stays */
 	LM_HL_FRAME,		/* rx netmap: ring slot holds a frame of len in buf (set slot len) */
 	LM_HL_POST_NM,		/* write the descriptor with netmap buf (tx: len bytes to send) */

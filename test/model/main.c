@@ -109,7 +109,8 @@ int main(int argc, char **argv)
 		       (unsigned long long)st->copies, (unsigned long long)st->conversions,
 		       (unsigned long long)st->reverse_copies, (unsigned long long)st->handed_back,
 		       (unsigned long long)st->tx_freed, (unsigned long long)st->idle_reclaims,
-		       (unsigned long long)st->adopted, (unsigned long long)st->alloc_fail, (unsigned long long)st->copybreak);
+		       (unsigned long long)st->adopted, (unsigned long long)st->alloc_fail,
+		       (unsigned long long)st->copybreak);
 	}
 	printf("# %llu steps in %.2f s (%.0f steps/s)\n", (unsigned long long)total, now() - t0,
 	       total / (now() - t0 + 1e-9));
