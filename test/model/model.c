@@ -891,7 +891,9 @@ static void attach(void)
 {
 	side_init(&m.rx, 0);
 	side_init(&m.tx, 1);
-	drv_napi(0);
+	/* ndo_open's first refill; if it fell short nothing may be posted and
+	 * no interrupt will come: NAPI must be scheduled to retry. */
+	m.napi_sched = drv_napi(0);
 }
 
 /* Stop the wire, let everything land, detach; nothing may be left over. */
