@@ -3,12 +3,12 @@
 # both sides blocking in poll() (2 s poll timeout: a lost wake-up would
 # show up as a poll timeout and as a stall).
 #
-# Counts (TCG guest, one vCPU shared by both processes):
-#   60-byte frames:   10,000,000 (the acceptance figure)
-#   1514-byte frames:  1,000,000 (every payload byte checked)
-DESC="pipe x{0 -> x}0: 10M x 60 B and 1M x 1514 B numbered frames, no gap/dup, poll wake-ups"
+# 10,000,000 frames of each size, every payload byte checked.  In a TCG
+# guest (one vCPU shared by both processes) this took ~8 s at 60 B
+# (~1.2 Mpps) and ~65 s at 1514 B (~0.16 Mpps) on the development machine.
+DESC="pipe x{0 -> x}0: 10M x 60 B and 10M x 1514 B numbered frames, no gap/dup, poll wake-ups"
 NICS=""
-TIMEOUT=1500
+TIMEOUT=600
 MEM=1024
 
 guest() {
@@ -58,7 +58,7 @@ pair() {
 check "livemap.ko loads" lm_insmod livemap
 check "/dev/netmap exists" test -c /dev/netmap
 pair 60 10000000 b60
-pair 1514 1000000 b1514
+pair 1514 10000000 b1514
 check "livemap.ko unloads after the runs" rmmod livemap
 EOF2
 }
