@@ -77,5 +77,6 @@ wait_until() {
 	done
 }
 
-# carrier IF: 1 when the link is up.
+# carrier IF: 1 when the link is up.  has_carrier IF: its status (for wait_until).
 carrier() { cat "/sys/class/net/$1/carrier" 2>/dev/null; }
+has_carrier() { [ "$(carrier "$1")" = 1 ]; }
