@@ -2,6 +2,7 @@
 DESC="livemap.ko loads, /dev/netmap appears and goes away on unload"
 NICS=""
 TIMEOUT=90
+SMOKE=1
 
 guest() {
 	cat <<'EOF2'
