@@ -104,7 +104,8 @@ static int ref_unix(unsigned int len, unsigned int batch, double secs)
 	}
 	close(sv[0]);
 	for (;;) {
-		int r = recvmmsg(sv[1], msgs, batch, 0, NULL);
+		/* like poll(): wake on the first frame, take up to batch */
+		int r = recvmmsg(sv[1], msgs, batch, MSG_WAITFORONE, NULL);
 
 		if (r < 0) {
 			if (errno == EINTR)

@@ -3,6 +3,7 @@
  * bridge.h - forward frames between two netmap ports, both ways.
  *
  *	main.c		options, opening both ports, the poll loop, reports
+ *	legacy.c	-L: opening them with the legacy nm_open() instead
  *	forward.c	moving frames from one port's rx rings to the other's
  *			tx rings: buffer swap (zero-copy) or copy
  */
@@ -25,5 +26,9 @@ unsigned int br_forward(struct br_dir *dir, unsigned int limit);
 
 /* Frames waiting in src's rx rings. */
 int br_rx_pending(const struct nmport_d *src);
+
+/* legacy.c: both ports through nm_open(); *shared: one memory region */
+int br_legacy_open(const char *spec[2], struct nmport_d *p[2], int *shared);
+void br_legacy_close(void);
 
 #endif /* BRIDGE_H */

@@ -30,12 +30,13 @@ static void on_signal(int sig)
 static void usage(FILE *out)
 {
 	fprintf(out,
-"usage: bridge -i PORT_A -i PORT_B [-b BURST] [-T MS] [-d SECS] [-c] [--json]\n"
+"usage: bridge -i PORT_A -i PORT_B [-b BURST] [-T MS] [-d SECS] [-c] [-L] [--json]\n"
 "  -i PORT   a netmap port spec; give exactly two\n"
 "  -b BURST  most frames moved per direction per round (default 512)\n"
 "  -T MS     report interval in ms (default 0: summary only)\n"
 "  -d SECS   stop after SECS\n"
 "  -c        always copy, even when the ports share memory\n"
+"  -L        open the ports with the legacy nm_open() (netmap:... names)\n"
 "  --json    summary (and reports) as JSON objects\n");
 }
 
@@ -45,7 +46,8 @@ static void report(const struct br_dir dir[2], const char *what, double secs,
 	int i;
 
 	if (json) {
-		printf("{\"type\":\"%s\",\"secs\":%.3f", what, secs);
+		printf("{\"type\":\"%s\",\"secs\":%.3f,\"zerocopy\":%d", what,
+		       secs, dir[0].zerocopy);
 		for (i = 0; i < 2; i++)
 			printf(",\"%s\":{\"pkts\":%" PRIu64 ",\"bytes\":%" PRIu64
 			       ",\"swaps\":%" PRIu64 ",\"copies\":%" PRIu64
@@ -76,10 +78,11 @@ int main(int argc, char **argv)
 	struct nmport_d *p[2] = { NULL, NULL };
 	struct br_dir dir[2];
 	uint64_t burst = 512, report_ms = 0, duration = 0, t0, t_rep;
-	int nspec = 0, force_copy = 0, json = 0, status = 0, o, i;
+	int nspec = 0, force_copy = 0, legacy = 0, shared = 0, json = 0;
+	int status = 0, o, i;
 	struct sigaction sa;
 
-	while ((o = getopt_long(argc, argv, "i:b:T:d:ch", lo, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "i:b:T:d:cLh", lo, NULL)) != -1) {
 		switch (o) {
 		case 'i':
 			if (nspec == 2) {
@@ -103,6 +106,9 @@ int main(int argc, char **argv)
 		case 'c':
 			force_copy = 1;
 			break;
+		case 'L':
+			legacy = 1;
+			break;
 		case 'j':
 			json = 1;
 			break;
@@ -119,19 +125,25 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	for (i = 0; i < 2; i++) {
-		p[i] = nmport_open(spec[i]);	/* says why on failure */
-		if (p[i] == NULL) {
-			status = 1;
-			goto out;
+	if (legacy) {
+		if (br_legacy_open(spec, p, &shared) < 0)
+			return 1;
+	} else {
+		for (i = 0; i < 2; i++) {
+			p[i] = nmport_open(spec[i]);	/* says why on failure */
+			if (p[i] == NULL) {
+				status = 1;
+				goto out;
+			}
 		}
+		/* one nmem_d per region and context: same pointer, same memory */
+		shared = p[0]->mem == p[1]->mem;
 	}
 	memset(dir, 0, sizeof(dir));
 	for (i = 0; i < 2; i++) {
 		dir[i].src = p[i];
 		dir[i].dst = p[1 - i];
-		/* one nmem_d per region and context: same pointer, same memory */
-		dir[i].zerocopy = !force_copy && p[0]->mem == p[1]->mem;
+		dir[i].zerocopy = !force_copy && shared;
 	}
 	if (!json)
 		printf("bridge %s <-> %s: %s\n", spec[0], spec[1],
@@ -194,8 +206,11 @@ int main(int argc, char **argv)
 done:
 	report(dir, "summary", (double)(lm_now_ns() - t0) / 1e9, json);
 out:
-	for (i = 0; i < 2; i++)
-		nmport_close(p[i]);
+	if (legacy)
+		br_legacy_close();
+	else
+		for (i = 0; i < 2; i++)
+			nmport_close(p[i]);
 	return status;
 bad:
 	fprintf(stderr, "bridge: invalid value '%s' for -%c\n", optarg, o);

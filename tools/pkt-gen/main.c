@@ -33,6 +33,7 @@ static void usage(FILE *out)
 "  --dst MAC --src MAC   addresses of sent frames\n"
 "  -z, --nocopy tx: write the buffers once, then only lengths\n"
 "  --no-payload-check   rxseq: check headers only\n"
+"  --seqlog FILE        rxseq: log received ranges for lm-seqmerge\n"
 "  --poll-ms MS poll() timeout (default 100 rx, 1000 tx); timeouts after\n"
 "               traffic started are reported as poll_timeouts\n"
 "  --json       one JSON object per report line and for the summary\n");
@@ -59,6 +60,7 @@ static int parse_args(struct pg_conf *c, int argc, char **argv)
 		{ "src", required_argument, NULL, 'S' },
 		{ "no-payload-check", no_argument, NULL, 'P' },
 		{ "poll-ms", required_argument, NULL, 'M' },
+		{ "seqlog", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -135,6 +137,9 @@ static int parse_args(struct pg_conf *c, int argc, char **argv)
 				return bad("--poll-ms", optarg);
 			c->poll_ms = (int)v;
 			break;
+		case 'L':
+			c->seqlog = optarg;
+			break;
 		case 'z':
 			c->nocopy = 1;
 			break;
@@ -154,6 +159,10 @@ static int parse_args(struct pg_conf *c, int argc, char **argv)
 	}
 	if (optind != argc) {
 		fprintf(stderr, "pkt-gen: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (c->seqlog && c->func != PG_RXSEQ) {
+		fprintf(stderr, "pkt-gen: --seqlog is for -f rxseq\n");
 		return -1;
 	}
 	if (!c->func_name || !c->port) {
@@ -207,6 +216,7 @@ int main(int argc, char **argv)
 {
 	static struct pg g;		/* large: not on the stack */
 	static struct seqstat seq;
+	static struct seqlog log;
 	struct lm_seqinfo info = { .len = 0 };
 	struct sigaction sa;
 	int status = 0, ret;
@@ -244,6 +254,15 @@ int main(int argc, char **argv)
 	g.d = nmport_open(g.c.port);	/* says why on failure */
 	if (g.d == NULL)
 		return 1;
+	if (g.seq && g.c.seqlog) {
+		if (seqlog_open(&log, g.c.seqlog, g.c.stream, "pkt-gen") < 0) {
+			fprintf(stderr, "pkt-gen: --seqlog %s: %s\n", g.c.seqlog,
+				strerror(errno));
+			nmport_close(g.d);
+			return 1;
+		}
+		g.seq->log = &log;
+	}
 	if (g.c.wait_s)
 		wait_for_link(&g);
 	if (!g.c.json)
@@ -282,6 +301,10 @@ int main(int argc, char **argv)
 		if (c->lost || c->dup || c->corrupt || c->stale ||
 		    (g.c.count && c->valid < g.c.count))
 			status = 2;
+	}
+	if (g.seq && g.seq->log && seqlog_close(g.seq->log) < 0) {
+		fprintf(stderr, "pkt-gen: --seqlog %s: write error\n", g.c.seqlog);
+		status = status ? status : 1;
 	}
 	nmport_close(g.d);
 	return status;

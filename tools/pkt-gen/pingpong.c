@@ -85,6 +85,8 @@ int pg_ping(struct pg *g)
 			g->st.ping_lost++;
 		seq++;
 		now = lm_now_ns();
+		if (!g->st.t_first_pkt)
+			g->st.t_first_pkt = now;
 		g->st.t_last_pkt = now;
 		pg_report_tick(g, now);
 		if (gap) {

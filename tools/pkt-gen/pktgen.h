@@ -44,6 +44,7 @@ struct pg_conf {
 	int check_payload;	/* rxseq: verify every payload byte */
 	uint16_t stream;
 	uint8_t dst[6], src[6];
+	const char *seqlog;	/* rxseq: range log for lm-seqmerge */
 };
 
 struct pg_stats {
