@@ -135,7 +135,8 @@ static void print_summary(const struct afp_opts *o, int tx, const struct afp_res
 	lm_json_str(stdout, o->ifname);
 	printf(",\"ring\":%s", o->ring ? "true" : "false");
 	wire_print_tx_fields(stdout, r->elapsed_ns, r->timed_out, r->sent, r->refused, r->stall_ns);
-	printf(",\"sock_drops\":%" PRIu64, r->sock_drops);
+	printf(",\"sock_drops\":%" PRIu64 ",\"link_down\":%" PRIu64 ",\"rebinds\":%" PRIu64,
+	       r->sock_drops, r->link_down, r->rebinds);
 	wire_print_rx_object(stdout, r->rx_frames, &r->rx);
 	puts("}");
 }

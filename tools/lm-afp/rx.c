@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <net/if.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +28,8 @@ struct rxctx {
 	struct seqstat st;
 	struct seqlog log;
 	uint64_t frames, last_rx_ns;
+	uint64_t link_down, rebinds;
+	int check_bind;		/* after ENETDOWN: is the socket still hooked? */
 };
 
 static void on_frame(void *arg, const uint8_t *f, size_t len)
@@ -50,13 +53,25 @@ static uint64_t sock_drops(int fd, int ring)
 	return ring ? s3.tp_drops : s.tp_drops;
 }
 
-static int open_rx(const struct afp_opts *o)
+/* Hook fd to interface idx (and its promiscuous membership). */
+static int bind_if(const struct afp_opts *o, int fd, int idx)
 {
 	struct sockaddr_ll sll = {
 		.sll_family = AF_PACKET,
 		.sll_protocol = htons(o->all ? ETH_P_ALL : LM_SEQ_ETHERTYPE),
-		.sll_ifindex = o->ifindex,
+		.sll_ifindex = idx,
 	};
+	struct packet_mreq mr = { .mr_ifindex = idx, .mr_type = PACKET_MR_PROMISC };
+
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)))
+		return -1;
+	if (o->promisc && setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)))
+		return -1;
+	return 0;
+}
+
+static int open_rx(const struct afp_opts *o)
+{
 	int fd, one = 1, buf = 4 << 20;
 
 	/*
@@ -71,18 +86,51 @@ static int open_rx(const struct afp_opts *o)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
 	/* With --all we would otherwise count our own transmissions. */
 	setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)))
-		goto fail;
-	if (o->promisc) {
-		struct packet_mreq mr = { .mr_ifindex = o->ifindex, .mr_type = PACKET_MR_PROMISC };
-
-		if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)))
-			goto fail;
+	if (bind_if(o, fd, o->ifindex)) {
+		close(fd);
+		return -1;
 	}
 	return fd;
-fail:
-	close(fd);
-	return -1;
+}
+
+/*
+ * The socket reported an error.  ENETDOWN is the interface going down
+ * (ip link set down, or the driver unregistering it): not the end of a
+ * measurement across a link flap or a driver reload, so count it and
+ * keep going.  Anything else is a real error.
+ */
+static int sock_error(struct rxctx *c, int err)
+{
+	if (err != ENETDOWN)
+		return -1;
+	c->link_down++;
+	c->check_bind = 1;
+	return 0;
+}
+
+/*
+ * After ENETDOWN.  A plain down/up keeps the socket bound and the kernel
+ * re-hooks it on up.  If the interface was unregistered, the socket is
+ * left bound to nothing (getsockname says ifindex -1): bind again as soon
+ * as an interface of that name exists.  Never rebind a socket that is
+ * still hooked: that would open a window in which frames are missed.
+ */
+static void recheck_bind(const struct afp_opts *o, int fd, struct rxctx *c)
+{
+	struct sockaddr_ll sll;
+	socklen_t len = sizeof(sll);
+	int idx = (int)if_nametoindex(o->ifname);
+
+	if (!idx || getsockname(fd, (struct sockaddr *)&sll, &len))
+		return;
+	if (sll.sll_ifindex == idx) {
+		c->check_bind = 0;
+		return;
+	}
+	if (!bind_if(o, fd, idx)) {
+		c->rebinds++;
+		c->check_bind = 0;
+	}
 }
 
 static int announce_ready(const struct afp_opts *o)
@@ -102,6 +150,20 @@ static int announce_ready(const struct afp_opts *o)
 	return 0;
 }
 
+/* Read and clear the socket's pending error (SO_ERROR); -1 if fatal. */
+static int take_error(int fd, struct rxctx *c)
+{
+	int e = 0;
+	socklen_t l = sizeof(e);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &l))
+		return -1;
+	if (!e)
+		return 0;
+	errno = e;
+	return sock_error(c, e);
+}
+
 /* Read everything queued on a plain socket; -1 on a real error. */
 static int drain_plain(int fd, struct rxctx *c)
 {
@@ -111,7 +173,7 @@ static int drain_plain(int fd, struct rxctx *c)
 	for (;;) {
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
 		if (n < 0)
-			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+			return errno == EAGAIN || errno == EINTR ? 0 : sock_error(c, errno);
 		on_frame(c, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf));
 	}
 }
@@ -186,6 +248,12 @@ int afp_rx(const struct afp_opts *o, struct afp_result *res)
 			break;
 		}
 		if (ring) {
+			/* No recv() to report it: fetch (and clear) the error. */
+			if ((pfd.revents & POLLERR) && take_error(fd, &c)) {
+				perror("lm-afp: socket");
+				err = -1;
+				break;
+			}
 			afp_ring_drain(ring, on_frame, &c);
 		} else if (drain_plain(fd, &c)) {
 			perror("lm-afp: recv");
@@ -193,10 +261,14 @@ int afp_rx(const struct afp_opts *o, struct afp_result *res)
 			break;
 		}
 		res->sock_drops += sock_drops(fd, o->ring);
+		if (c.check_bind)
+			recheck_bind(o, fd, &c);
 	}
 	res->sock_drops += sock_drops(fd, o->ring);
 	res->elapsed_ns = lm_now_ns() - t0;
 	res->rx_frames = c.frames;
+	res->link_down = c.link_down;
+	res->rebinds = c.rebinds;
 	res->rx = c.st.c;
 out_ring:
 	afp_ring_free(ring);

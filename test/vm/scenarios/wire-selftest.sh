@@ -1,22 +1,24 @@
 # The wire's own instruments, end to end through a real (emulated) NIC,
 # on what the in-tree stream scenario does not touch: a sequence that wraps
 # at 2^32, malformed frames mixed into the stream (counted, never taken for
-# numbered frames), the TPACKET_V3 ring reader, the peer's echo mode, and
-# lm-seqmerge on a log written in the guest.  Uses Linux's in-tree e1000 so
-# that only the instruments are under test.
-DESC="wire self-test: wrap-around, junk, TPACKET ring, echo loop, seqmerge"
+# numbered frames), the TPACKET_V3 ring reader, the peer's echo mode,
+# lm-seqmerge on a log written in the guest, and a reader that must survive
+# a link flap and a driver reload (the interface unregistered and back).
+# Uses Linux's in-tree e1000 so that only the instruments are under test.
+DESC="wire self-test: wrap-around, junk, TPACKET ring, echo loop, seqmerge, flap/reload"
 NICS="e1000"
 KMODS="e1000"
 TIMEOUT=120
 FIRST=4294966296	# 2^32 - 1000: the stream wraps after 1000 frames
 N1=3000
 N2=2000
+N3=16000	# 16 s at 1,000/s: outlasts a link flap and a driver reload
 JUNK_EVERY=10
 PEER_MAC=02:00:00:00:00:01	# lm-peer's default source address
 
 guest() {
 	cat <<EOF2
-N1=$N1 N2=$N2 PEER_MAC=$PEER_MAC
+N1=$N1 N2=$N2 N3=$N3 PEER_MAC=$PEER_MAC
 EOF2
 	cat <<'EOF2'
 num() { grep -o "\"$1\":[0-9]*" "$2" | tail -n 1 | cut -d: -f2; }
@@ -54,11 +56,33 @@ is "$(num valid /tmp/echo.json)/$(num lost /tmp/echo.json)/$(num dup /tmp/echo.j
 	"$N2/0/0" "every echoed frame came back once: valid/lost/dup"
 tell GUEST_DONE
 wait_for HOST_DONE 30
+
+# 3. A ring reader across ip link down/up and rmmod/insmod of the driver:
+#    it must keep counting, and re-bind to the re-registered eth0.
+lm-afp rx -i eth0 --ring --idle 6 --timeout 90 --json --ready-file /tmp/flap.ready \
+	>/tmp/flap.json &
+pid=$!
+check "flap reader is ready" wait_until 10 test -e /tmp/flap.ready
+tell FLAP_READY
+wait_for FLAP_STREAMING 30
+sleep 2
+ip link set eth0 down
+ip link set eth0 up
+check "carrier back after down/up" wait_until 15 grep -qx 1 /sys/class/net/eth0/carrier
+sleep 2
+check "rmmod e1000" rmmod e1000
+check "e1000 loads again" kmod e1000
+check "eth0 is back" wait_until 10 test -e /sys/class/net/eth0
+ip link set eth0 up
+check "carrier back after the reload" wait_until 15 grep -qx 1 /sys/class/net/eth0/carrier
+wait $pid
+check "flap reader exits 0" test $? = 0
+send_file /tmp/flap.json flap.json
 EOF2
 }
 
 host() {
-	local f
+	local f ppid deadline
 	wait_guest RING_READY 60 || return 1
 	f=$ARTIFACTS/peer-junk.json
 	"$PEER" --vm "$NIC0_VM" --bind "$NIC0_PEER" --send $N1 --rate 2000 --first $FIRST \
@@ -70,18 +94,31 @@ host() {
 	f=$ARTIFACTS/peer-echo.json
 	"$PEER" --vm "$NIC0_VM" --bind "$NIC0_PEER" --echo --rx-stream 5 --expect $N2 \
 		--idle 5 --timeout 60 --json >"$f" &
-	local ppid=$! deadline=$((SECONDS + 10))
+	ppid=$!
+	deadline=$((SECONDS + 10))
 	until [ -S "$NIC0_PEER" ] || ((SECONDS > deadline)); do sleep 0.05; done
 	tell_guest PEER_ECHOING
 	wait_guest GUEST_DONE 60
 	kill -TERM $ppid 2>/dev/null	# it may still wait for --idle
 	wait $ppid
-	tell_guest HOST_DONE
 	is "$(json_get "$f" valid)/$(json_get "$f" lost)/$(json_get "$f" dup)" "$N2/0/0" \
 		"peer received the guest's stream: valid/lost/dup"
-	# The guest's stack may add a few frames of its own (IPv6 DAD, MLD): >=.
+	# The guest's stack may add a few frames of its own: >=.
 	check "peer echoed every frame ($(json_get "$f" echoed)), none refused" \
 		test "$(json_get "$f" echoed)" -ge $N2 -a "$(json_get "$f" echo_refused)" = 0
+	tell_guest HOST_DONE
+
+	wait_guest FLAP_READY 60 || return 1
+	f=$ARTIFACTS/peer-flap.json
+	"$PEER" --vm "$NIC0_VM" --bind "$NIC0_PEER" --send $N3 --rate 1000 --dst "$NIC0_MAC" \
+		--timeout 40 --json >"$f" &
+	ppid=$!
+	sleep 0.3
+	tell_guest FLAP_STREAMING
+	wait $ppid
+	# While the NIC is down QEMU takes nothing: those numbers are refused, not lost.
+	is "$(( $(json_get "$f" sent) + $(json_get "$f" refused) ))" $N3 \
+		"flap peer: every number sent or counted refused ($(json_get "$f" refused) refused)"
 }
 
 after() {
@@ -100,4 +137,14 @@ after() {
 		test "$junk" -gt 0 -a "$junk" -le $((N1 / JUNK_EVERY))
 	check "lm-seqmerge: the guest's log covers [FIRST, FIRST+N1) exactly once" \
 		"$TOP/build/user/bin/lm-seqmerge" --first $FIRST --count $N1 "$ARTIFACTS/ring.seqlog"
+
+	f=$ARTIFACTS/flap.json
+	check "the flap reader's summary came back" test -s "$f" || return 1
+	diag "flap: link_down $(json_get "$f" link_down) rebinds $(json_get "$f" rebinds)" \
+		"valid $(json_get "$f" valid) lost $(json_get "$f" lost) max_gap $(json_get "$f" max_gap)"
+	check "flap reader saw the link go down twice (down/up, rmmod)" \
+		test "$(json_get "$f" link_down)" -ge 2
+	is "$(json_get "$f" rebinds)" 1 "flap reader re-bound once, to the re-registered eth0"
+	is "$(json_get "$f" last)/$(json_get "$f" dup)" "$((N3 - 1))/0" \
+		"flap reader received the stream's tail after both events, no duplicates"
 }
