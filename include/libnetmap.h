@@ -51,7 +51,7 @@ struct nmport_d {
 	int fd;				/* -1 if not open */
 	struct netmap_if *nifp;
 	uint16_t first_tx_ring;
-	uint16_t last_tx_ring;		/* first - 1 when no tx ring bound */
+	uint16_t last_tx_ring;		/* none bound: first 1, last 0 */
 	uint16_t first_rx_ring;
 	uint16_t last_rx_ring;
 	uint16_t cur_tx_ring;		/* used by nmport_inject() */

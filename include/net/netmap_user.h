@@ -386,8 +386,10 @@ static inline int nm_mode_decode(const char **pscan, struct nm_mode_spec *m,
 /*
  * The rings a registration binds, from what the kernel answered: the tx and
  * rx ranges [first, last] as netmap applications expect them.  An empty
- * range (tx or rx only) is first == last + 1.  Returns -1 if the answer
- * does not make sense (e.g. ring K of a port with fewer rings).
+ * range (tx or rx only, or no ring) is first = 1, last = 0, so that both
+ * "for (i = first; i <= last; i++)" and "last - first + 1" give nothing.
+ * Returns -1 if the answer does not make sense (e.g. ring K of a port with
+ * fewer rings).
  */
 struct nm_ring_range {
 	uint16_t first_tx, last_tx, first_rx, last_rx;
@@ -432,8 +434,12 @@ static inline int nm_ring_range_compute(uint32_t mode, uint32_t ringid,
 		lr = fr;
 	if (lt > 0xffff || lr > 0xffff)
 		return -1;
+	if (lt == ft)
+		ft = 1, lt = 1;		/* empty: [1, 0] */
+	if (lr == fr)
+		fr = 1, lr = 1;
 	rr->first_tx = (uint16_t)ft;
-	rr->last_tx = (uint16_t)(lt - 1);	/* == first - 1 when empty */
+	rr->last_tx = (uint16_t)(lt - 1);
 	rr->first_rx = (uint16_t)fr;
 	rr->last_rx = (uint16_t)(lr - 1);
 	return 0;
@@ -460,7 +466,7 @@ static inline const char *nm_region_check(void *mem, size_t memsize,
 		uint32_t last = i ? rr->last_rx : rr->last_tx;
 		uint32_t r;
 
-		if ((uint16_t)(last + 1) == first)
+		if (last < first)
 			continue;	/* empty range */
 		for (r = first; r <= last; r++) {
 			uint32_t k = i ? r + ntx_all : r;
@@ -876,7 +882,7 @@ static int nm_mmap(struct nm_desc *d, const struct nm_desc *parent)
 		return EPROTO;
 	}
 	nifp = NETMAP_IF(d->mem, nifp_ofs);
-	if (d->last_rx_ring + 1 != d->first_rx_ring)
+	if (d->last_rx_ring >= d->first_rx_ring)
 		r = NETMAP_RXRING(nifp, d->first_rx_ring);
 	else
 		r = NETMAP_TXRING(nifp, d->first_tx_ring);
@@ -975,6 +981,9 @@ static int nm_dispatch(struct nm_desc *d, int cnt, nm_cb_t cb, u_char *arg)
 static u_char *nm_nextpkt(struct nm_desc *d, struct nm_pkthdr *hdr)
 {
 	int ri = d->cur_rx_ring;
+
+	if (d->last_rx_ring < d->first_rx_ring)
+		return NULL;		/* tx-only descriptor */
 
 	do {
 		struct netmap_ring *ring = NETMAP_RXRING(d->nifp, ri);

@@ -75,8 +75,8 @@ unsigned int br_forward(struct br_dir *dir, unsigned int limit)
 	struct nmport_d *s = dir->src, *d = dir->dst;
 	unsigned int ri = s->first_rx_ring, ti = d->first_tx_ring, done = 0;
 
-	if (s->last_rx_ring + 1 == s->first_rx_ring ||
-	    d->last_tx_ring + 1 == d->first_tx_ring)
+	if (s->last_rx_ring < s->first_rx_ring ||
+	    d->last_tx_ring < d->first_tx_ring)
 		return 0;
 	/* walk both ring lists together; a ring done, move to the next */
 	while (ri <= s->last_rx_ring && ti <= d->last_tx_ring && done < limit) {

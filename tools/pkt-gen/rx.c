@@ -17,7 +17,7 @@ int pg_rx(struct pg *g)
 	struct nmport_d *d = g->d;
 	uint64_t now = lm_now_ns();
 
-	if (d->last_rx_ring + 1 == d->first_rx_ring) {
+	if (d->last_rx_ring < d->first_rx_ring) {
 		fprintf(stderr, "pkt-gen: %s has no rx ring bound\n", g->c.port);
 		return -1;
 	}

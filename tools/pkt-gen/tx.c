@@ -72,7 +72,7 @@ int pg_tx(struct pg *g)
 	uint32_t seq = 0;
 	int pending;
 
-	if (g->d->last_tx_ring + 1 == g->d->first_tx_ring) {
+	if (g->d->last_tx_ring < g->d->first_tx_ring) {
 		fprintf(stderr, "pkt-gen: %s has no tx ring bound\n", g->c.port);
 		return -1;
 	}
