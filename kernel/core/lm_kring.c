@@ -46,6 +46,7 @@ struct lm_adapter *lm_adapter_alloc(u32 ntx, u32 nrx, u32 nhost,
 	kref_init(&na->ref);
 	INIT_LIST_HEAD(&na->list);
 	atomic_set(&na->lent_bufs, 0);
+	xa_init(&na->lent);
 
 	for (t = LM_TX; t <= LM_RX; t++) {
 		u32 nhw = t == LM_TX ? ntx : nrx;
@@ -82,6 +83,8 @@ static void lm_adapter_release(struct kref *ref)
 			mutex_destroy(&kring->sync_lock);
 		}
 	}
+	WARN_ON_ONCE(!xa_empty(&na->lent));
+	xa_destroy(&na->lent);
 	if (na->page_dma)
 		lm_mem_dma_unmap(na->mem, na->dma_dev, na->page_dma);
 	if (na->mem)
@@ -354,23 +357,50 @@ int lm_buf_lend(struct lm_adapter *na, u32 idx)
 {
 	int err;
 
-	if (!na->mem)
+	if (!na->mem || na->dead)
 		return -EINVAL;
 	err = lm_mem_lend(na->mem, idx);
-	if (!err)
-		atomic_inc(&na->lent_bufs);
-	return err;
+	if (err)
+		return err;
+	/* Remember which adapter holds it, for the reclaim at unregister. */
+	err = xa_insert_bh(&na->lent, idx, xa_mk_value(idx), GFP_ATOMIC);
+	if (err) {
+		lm_mem_unlend(na->mem, idx);
+		return err == -EBUSY ? -EBUSY : -ENOMEM;
+	}
+	atomic_inc(&na->lent_bufs);
+	return 0;
 }
 EXPORT_SYMBOL_GPL(lm_buf_lend);
 
 void lm_buf_return(struct lm_adapter *na, u32 idx)
 {
-	if (na->mem && lm_mem_unlend(na->mem, idx))
-		atomic_dec(&na->lent_bufs);
-	else
+	if (!na->mem || !xa_erase_bh(&na->lent, idx)) {
 		lm_ratelimited("%s: returned buffer %u was not lent\n", na->name, idx);
+		return;
+	}
+	lm_mem_unlend(na->mem, idx);
+	atomic_dec(&na->lent_bufs);
 }
 EXPORT_SYMBOL_GPL(lm_buf_return);
+
+/* Take back every buffer the driver still holds.  lm_core_lock held. */
+static void lm_adapter_reclaim_lent(struct lm_adapter *na)
+{
+	unsigned long idx;
+	void *entry;
+	u32 n = 0;
+
+	xa_for_each(&na->lent, idx, entry) {
+		xa_erase_bh(&na->lent, idx);
+		lm_mem_unlend(na->mem, idx);
+		atomic_dec(&na->lent_bufs);
+		n++;
+	}
+	if (n)
+		pr_warn(LM_NAME ": %s: unregistered with %u buffers still lent; reclaimed\n",
+			na->name, n);
+}
 
 struct lm_adapter *lm_adapter_register(const struct lm_adapter_info *info)
 {
@@ -422,7 +452,6 @@ EXPORT_SYMBOL_GPL(lm_adapter_register);
 void lm_adapter_unregister(struct lm_adapter *na)
 {
 	enum lm_txrx t;
-	int lent;
 	u32 i;
 
 	mutex_lock(&lm_core_lock);
@@ -434,10 +463,7 @@ void lm_adapter_unregister(struct lm_adapter *na)
 	na->dead = true;
 	if (na->ops->krings_delete)
 		na->ops->krings_delete(na);
-	lent = atomic_read(&na->lent_bufs);
-	if (lent)
-		pr_warn(LM_NAME ": %s: unregistered with %d buffers still lent\n",
-			na->name, lent);
+	lm_adapter_reclaim_lent(na);
 	if (na->page_dma) {
 		lm_mem_dma_unmap(na->mem, na->dma_dev, na->page_dma);
 		na->page_dma = NULL;

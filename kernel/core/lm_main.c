@@ -228,7 +228,6 @@ static const struct file_operations lm_fops = {
 	.open		= lm_open,
 	.release	= lm_release,
 	.unlocked_ioctl	= lm_ioctl,
-	.compat_ioctl	= compat_ptr_ioctl,
 	.poll		= lm_poll,
 	.mmap		= lm_mmap,
 };

@@ -280,28 +280,28 @@ static int lm_pool_take(struct lm_mem *mem, struct lm_pool *p)
 {
 	unsigned long i;
 
-	spin_lock(&mem->lock);
+	spin_lock_bh(&mem->lock);
 	i = find_first_zero_bit(p->used, p->objtotal);
 	if (i >= p->objtotal) {
-		spin_unlock(&mem->lock);
+		spin_unlock_bh(&mem->lock);
 		return -1;
 	}
 	__set_bit(i, p->used);
 	p->nfree--;
-	spin_unlock(&mem->lock);
+	spin_unlock_bh(&mem->lock);
 	return i;
 }
 
 static void lm_pool_give(struct lm_mem *mem, struct lm_pool *p, u32 i)
 {
-	spin_lock(&mem->lock);
+	spin_lock_bh(&mem->lock);
 	if (WARN_ON_ONCE(i >= p->objtotal || !test_bit(i, p->used))) {
-		spin_unlock(&mem->lock);
+		spin_unlock_bh(&mem->lock);
 		return;
 	}
 	__clear_bit(i, p->used);
 	p->nfree++;
-	spin_unlock(&mem->lock);
+	spin_unlock_bh(&mem->lock);
 }
 
 void *lm_mem_if_alloc(struct lm_mem *mem, size_t len, u64 *ofs)
@@ -334,14 +334,14 @@ u32 lm_mem_buf_alloc(struct lm_mem *mem)
 	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
 	u32 idx;
 
-	spin_lock(&mem->lock);
+	spin_lock_bh(&mem->lock);
 	if (!p->nfree) {
-		spin_unlock(&mem->lock);
+		spin_unlock_bh(&mem->lock);
 		return 0;
 	}
 	idx = p->free_stack[--p->nfree];
 	__set_bit(idx, p->used);
-	spin_unlock(&mem->lock);
+	spin_unlock_bh(&mem->lock);
 	return idx;
 }
 
@@ -356,14 +356,14 @@ bool lm_mem_buf_free(struct lm_mem *mem, u32 idx)
 
 	if (idx < 2 || idx >= p->objtotal)
 		goto bad;
-	spin_lock(&mem->lock);
+	spin_lock_bh(&mem->lock);
 	if (!test_bit(idx, p->used) || test_bit(idx, mem->lent)) {
-		spin_unlock(&mem->lock);
+		spin_unlock_bh(&mem->lock);
 		goto bad;
 	}
 	__clear_bit(idx, p->used);
 	p->free_stack[p->nfree++] = idx;
-	spin_unlock(&mem->lock);
+	spin_unlock_bh(&mem->lock);
 	return true;
 bad:
 	lm_stat_inc(bad_free);
@@ -497,16 +497,16 @@ int lm_mem_lend(struct lm_mem *mem, u32 idx)
 
 	if (idx < 2 || idx >= p->objtotal)
 		return -EINVAL;
-	spin_lock(&mem->lock);
+	spin_lock_bh(&mem->lock);
 	if (!test_bit(idx, p->used)) {
-		spin_unlock(&mem->lock);
+		spin_unlock_bh(&mem->lock);
 		return -EINVAL;
 	}
 	if (test_and_set_bit(idx, mem->lent)) {
-		spin_unlock(&mem->lock);
+		spin_unlock_bh(&mem->lock);
 		return -EBUSY;
 	}
-	spin_unlock(&mem->lock);
+	spin_unlock_bh(&mem->lock);
 	lm_mem_get(mem);	/* the lent buffer keeps the region alive */
 	return 0;
 }
@@ -518,14 +518,14 @@ bool lm_mem_unlend(struct lm_mem *mem, u32 idx)
 
 	if (idx < 2 || idx >= p->objtotal)
 		return false;
-	spin_lock(&mem->lock);
+	spin_lock_bh(&mem->lock);
 	if (!test_and_clear_bit(idx, mem->lent)) {
-		spin_unlock(&mem->lock);
+		spin_unlock_bh(&mem->lock);
 		return false;
 	}
 	__clear_bit(idx, p->used);
 	p->free_stack[p->nfree++] = idx;
-	spin_unlock(&mem->lock);
+	spin_unlock_bh(&mem->lock);
 	lm_mem_put(mem);
 	return true;
 }

@@ -61,6 +61,7 @@
 
 #include <linux/types.h>
 #include <linux/kref.h>
+#include <linux/xarray.h>
 #include <linux/mutex.h>
 #include <linux/wait.h>
 #include <linux/skbuff.h>
@@ -160,7 +161,8 @@ static inline u32 lm_prev(u32 i, u32 n)
 struct lm_adapter_ops {
 	/*
 	 * Enter netmap mode on one kring.  The netmap ring exists: every
-	 * slot holds a fresh buffer (buf_idx valid, len 0), nr_hwcur = 0,
+	 * slot holds a fresh buffer (buf_idx valid, len = buffer size,
+	 * flags 0), nr_hwcur = 0,
 	 * and nr_hwtail = num_slots - 1 (tx: every slot free) or 0 (rx:
 	 * nothing received).  An rx driver that already holds frames may
 	 * advance nr_hwtail over slots it fills here.  On error the kring
@@ -232,6 +234,7 @@ struct lm_adapter {
 	bool		is_pipe;
 	u32		active_krings;	/* krings ON */
 	atomic_t	lent_bufs;	/* buffers held by the driver */
+	struct xarray	lent;		/* their indices, reclaimed at unregister */
 	void		(*free_fn)(struct lm_adapter *na);
 };
 
@@ -307,7 +310,10 @@ bool lm_tx_irq(struct lm_adapter *na, u32 q);
 /*
  * Keep buffer idx after kring_off(): it is not freed with the ring, and the
  * allocator (and its mapping for the adapter) stays alive until
- * lm_buf_return().  -EINVAL for a bad index, -EBUSY if already lent.
+ * lm_buf_return().  -EINVAL for a bad index, -EBUSY if already lent,
+ * -ENOMEM.  Both calls work in process and softirq (NAPI) context, not in
+ * hard irq.  Buffers still lent at lm_adapter_unregister() are reclaimed
+ * there (with a warning): the device must have stopped DMA by then.
  */
 int lm_buf_lend(struct lm_adapter *na, u32 idx);
 
