@@ -65,6 +65,20 @@ for mode in swap copy legacy; do
 		is "$a2b" "$N 0 $N 0" "copy: a->b forwarded $N frames, all copied"
 	fi
 done
+# one direction per end: /T binds only tx rings, /R only rx rings
+pkt-gen -f rxseq -i 'c}4/R' -n 100000 --idle 10 -T 0 --json > /tmp/rr.json 2>&1 &
+rp=$!
+wait_until 10 asleep $rp
+check "/T: txseq on c{4/T sends 100000" \
+	sh -c "pkt-gen -f txseq -i 'c{4/T' -n 100000 -T 0 --json > /tmp/tt.json"
+wait $rp
+is "$?" 0 "/R: rxseq on c}4/R receives all 100000 in order"
+diag "/R: $(cat /tmp/rr.json)"
+check "tx on an rx-only port fails and says why" \
+	sh -c "pkt-gen -f tx -i 'c{5/R' -n 1 -T 0 > /dev/null 2> /tmp/e; [ \$? = 1 ] && grep -q 'has no tx ring bound' /tmp/e"
+check "a bad port spec fails and says why" \
+	sh -c "pkt-gen -f rx -i 'c{5/Q' -T 0 > /dev/null 2> /tmp/e; [ \$? = 1 ] && grep -q \"unknown flag 'Q'\" /tmp/e"
+
 check "livemap.ko unloads" rmmod livemap
 EOF2
 }
