@@ -251,9 +251,11 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	g.st.t_open = lm_now_ns();
 	g.d = nmport_open(g.c.port);	/* says why on failure */
 	if (g.d == NULL)
 		return 1;
+	g.st.open_ns = lm_now_ns() - g.st.t_open;
 	if (g.seq && g.c.seqlog) {
 		if (seqlog_open(&log, g.c.seqlog, g.c.stream, "pkt-gen") < 0) {
 			fprintf(stderr, "pkt-gen: --seqlog %s: %s\n", g.c.seqlog,
@@ -306,6 +308,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pkt-gen: --seqlog %s: write error\n", g.c.seqlog);
 		status = status ? status : 1;
 	}
-	nmport_close(g.d);
+	{
+		/* the unregister (exit) cost, e.g. for the hitless switch */
+		uint64_t t = lm_now_ns();
+
+		nmport_close(g.d);
+		t = lm_now_ns() - t;
+		if (g.c.json)
+			printf("{\"type\":\"close\",\"close_ms\":%.3f}\n", (double)t / 1e6);
+		else
+			printf("close: %.3f ms\n", (double)t / 1e6);
+	}
 	return status;
 }

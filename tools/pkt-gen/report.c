@@ -88,10 +88,18 @@ void pg_report_final(struct pg *g, uint64_t now, int status)
 		printf(",\"len\":%u,\"burst\":%u,\"status\":\"%s\","
 		       "\"pkts\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"secs\":%.3f,"
 		       "\"active_secs\":%.6f,\"pps\":%.0f,\"bps\":%.0f,"
-		       "\"syncs\":%" PRIu64 ",\"poll_timeouts\":%" PRIu64,
+		       "\"syncs\":%" PRIu64 ",\"poll_timeouts\":%" PRIu64
+		       ",\"open_ms\":%.3f",
 		       g->c.len, g->c.burst, status ? "error" : "ok",
 		       g->st.pkts, g->st.bytes, secs, (double)active / 1e9, pps,
-		       bps, g->st.syncs, g->st.poll_timeouts);
+		       bps, g->st.syncs, g->st.poll_timeouts,
+		       (double)g->st.open_ns / 1e6);
+		/* from just before the open to the first frame moved */
+		if (g->st.t_first_pkt)
+			printf(",\"first_ms\":%.3f",
+			       (double)(g->st.t_first_pkt - g->st.t_open) / 1e6);
+		else
+			printf(",\"first_ms\":null");
 		if (g->c.func == PG_PING)
 			printf(",\"rtt_n\":%" PRIu64 ",\"rtt_lost\":%" PRIu64
 			       ",\"rtt_min_us\":%.1f,\"rtt_avg_us\":%.1f,"
@@ -114,6 +122,9 @@ void pg_report_final(struct pg *g, uint64_t now, int status)
 		       g->c.port, g->st.pkts, g->c.len, g->st.bytes, secs, pps,
 		       bps / 1e6, g->st.syncs, g->st.poll_timeouts,
 		       status ? " [error]" : "");
+		printf("open %.3f ms, first frame %.3f ms after the open\n",
+		       (double)g->st.open_ns / 1e6, g->st.t_first_pkt ?
+		       (double)(g->st.t_first_pkt - g->st.t_open) / 1e6 : -1.0);
 		if (g->c.func == PG_PING)
 			printf("rtt: %" PRIu64 " replies, %" PRIu64
 			       " lost, min/avg/max %.1f/%.1f/%.1f us\n",
