@@ -593,6 +593,105 @@ static void test_null_mode(void)
 	}
 }
 
+/* Put one 60-byte frame in the tx ring of p without syncing. */
+static void stage_frame(struct cu_port *p)
+{
+	struct netmap_ring *tx = cu_txring(p, 0);
+
+	tx->slot[tx->head].len = 60;
+	tx->head = tx->cur = cu_next(tx, tx->head);
+}
+
+static void test_poll_flags(void)
+{
+	struct cu_port a, b;
+	struct pollfd pfd;
+	struct netmap_ring *rx;
+
+	/* NR_NO_TX_POLL: poll(POLLIN) must not push pending tx slots. */
+	if (cu_open(&b, "pf}0", NR_REG_ALL_NIC, 0) || cu_open(&a, "pf{0", NR_REG_ALL_NIC, NR_NO_TX_POLL)) {
+		ok(0, "open pf{0/pf}0");
+		return;
+	}
+	rx = cu_rxring(&b, 0);
+	stage_frame(&a);
+	pfd.fd = a.fd;
+	pfd.events = POLLIN;
+	poll(&pfd, 1, 0);
+	ioctl(b.fd, NIOCRXSYNC, NULL);
+	is_int(cu_space(rx), 0, "NR_NO_TX_POLL: poll(POLLIN) leaves tx alone");
+	pfd.events = POLLOUT;
+	ok(poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLOUT), "  poll(POLLOUT) reports room");
+	ioctl(b.fd, NIOCRXSYNC, NULL);
+	is_int(cu_space(rx), 1, "  and pushed the frame");
+	cu_close(&a);
+
+	/* Default: poll(POLLIN) also pushes tx. */
+	if (cu_open(&a, "pf{0", NR_REG_ALL_NIC, 0)) {
+		ok(0, "reopen pf{0");
+		cu_close(&b);
+		return;
+	}
+	stage_frame(&a);
+	pfd.fd = a.fd;
+	pfd.events = POLLIN;
+	poll(&pfd, 1, 0);
+	ioctl(b.fd, NIOCRXSYNC, NULL);
+	is_int(cu_space(rx), 2, "default: poll(POLLIN) pushes pending tx");
+
+	/*
+	 * NR_DO_RX_POLL: poll(POLLOUT) also syncs rx, releasing consumed
+	 * slots.  Observable: once released, moving head back is refused.
+	 */
+	{
+		struct cu_port c;
+		uint32_t h;
+
+		cu_close(&b);
+		if (cu_open(&b, "pf}0", NR_REG_ALL_NIC, 0) ||
+		    cu_open(&c, "pg}0", NR_REG_ALL_NIC, NR_DO_RX_POLL)) {
+			ok(0, "reopen pf}0 / open pg}0");
+			cu_close(&a);
+			return;
+		}
+		stage_frame(&a);
+		ioctl(a.fd, NIOCTXSYNC, NULL);
+		ioctl(b.fd, NIOCRXSYNC, NULL);
+		rx = cu_rxring(&b, 0);
+		h = rx->head;
+		rx->head = rx->cur = rx->tail;	/* consume */
+		pfd.fd = b.fd;
+		pfd.events = POLLOUT;
+		poll(&pfd, 1, 0);
+		rx->head = rx->cur = h;		/* and take it back */
+		is_int(xioctl(b.fd, NIOCRXSYNC, NULL), 0,
+		       "default: poll(POLLOUT) does not sync rx (head may still move back)");
+		cu_close(&a);
+
+		if (cu_open(&a, "pg{0", NR_REG_ALL_NIC, 0)) {
+			ok(0, "open pg{0");
+			cu_close(&b);
+			cu_close(&c);
+			return;
+		}
+		stage_frame(&a);
+		ioctl(a.fd, NIOCTXSYNC, NULL);
+		ioctl(c.fd, NIOCRXSYNC, NULL);
+		rx = cu_rxring(&c, 0);
+		h = rx->head;
+		rx->head = rx->cur = rx->tail;
+		pfd.fd = c.fd;
+		pfd.events = POLLOUT;
+		poll(&pfd, 1, 0);
+		rx->head = rx->cur = h;
+		is_int(xioctl(c.fd, NIOCRXSYNC, NULL), EINVAL,
+		       "NR_DO_RX_POLL: poll(POLLOUT) released the slot (moving head back: EINVAL)");
+		cu_close(&c);
+		cu_close(&b);
+	}
+	cu_close(&a);
+}
+
 int main(void)
 {
 	test_unbound();
@@ -606,5 +705,6 @@ int main(void)
 	test_close_while_polling();
 	test_extra_bufs();
 	test_null_mode();
+	test_poll_flags();
 	return done_testing();
 }
