@@ -507,6 +507,12 @@ static inline const char *nm_region_check(void *mem, size_t memsize,
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
+#ifdef O_CLOEXEC	/* strict ISO C modes hide it */
+#define NM_O_CLOEXEC	O_CLOEXEC
+#else
+#define NM_O_CLOEXEC	0
+#endif
+
 /* Per-packet header handed to nm_dispatch() callbacks (pcap_pkthdr first). */
 struct nm_pkthdr {
 	struct timeval	ts;
@@ -520,9 +526,9 @@ struct nm_pkthdr {
 };
 
 struct nm_stat {		/* as pcap_stat */
-	u_int	ps_recv;
-	u_int	ps_drop;
-	u_int	ps_ifdrop;
+	unsigned int	ps_recv;
+	unsigned int	ps_drop;
+	unsigned int	ps_ifdrop;
 };
 
 #define NM_ERRBUF_SIZE	512
@@ -562,7 +568,7 @@ struct nm_desc {
 #define IS_NETMAP_DESC(d)	((d) && P2NMD(d)->self == P2NMD(d))
 #define NETMAP_FD(d)		(P2NMD(d)->fd)
 
-typedef void (*nm_cb_t)(u_char *, const struct nm_pkthdr *, const u_char *d);
+typedef void (*nm_cb_t)(unsigned char *, const struct nm_pkthdr *, const unsigned char *d);
 
 /*
  * nm_open(ifname, req, flags, parent)
@@ -591,8 +597,8 @@ static struct nm_desc *nm_open(const char *ifname, const struct nmreq *req,
 static int nm_close(struct nm_desc *);
 static int nm_mmap(struct nm_desc *, const struct nm_desc *);
 static int nm_inject(struct nm_desc *, const void *, size_t);
-static int nm_dispatch(struct nm_desc *, int, nm_cb_t, u_char *);
-static u_char *nm_nextpkt(struct nm_desc *, struct nm_pkthdr *);
+static int nm_dispatch(struct nm_desc *, int, nm_cb_t, unsigned char *);
+static unsigned char *nm_nextpkt(struct nm_desc *, struct nm_pkthdr *);
 
 /*
  * Legacy name parsing into d->req: nr_name, nr_flags (NR_REG_* in the low
@@ -680,7 +686,8 @@ static inline int nm_register_legacy(struct nm_desc *d, uint64_t new_flags,
 	h.nr_version = NETMAP_API;
 	h.nr_reqtype = NETMAP_REQ_REGISTER;
 	h.nr_body = (uintptr_t)&r;
-	n = strnlen(d->req.nr_name, sizeof(d->req.nr_name));
+	for (n = 0; n < sizeof(d->req.nr_name) && d->req.nr_name[n]; n++)
+		;
 	memcpy(h.nr_name, d->req.nr_name, n);
 	if (mode == NR_REG_PIPE_MASTER || mode == NR_REG_PIPE_SLAVE) {
 		/* API v14 names pipe ends "x{K" / "x}K" */
@@ -689,7 +696,7 @@ static inline int nm_register_legacy(struct nm_desc *d, uint64_t new_flags,
 			 d->req.nr_ringid & NETMAP_RING_MASK);
 		mode = NR_REG_ALL_NIC;
 	}
-	r.nr_mode = mode ? mode : NR_REG_ALL_NIC;
+	r.nr_mode = mode ? mode : (uint32_t)NR_REG_ALL_NIC;
 	r.nr_ringid = d->req.nr_ringid & NETMAP_RING_MASK;
 	r.nr_flags = d->req.nr_flags & ~(uint32_t)NR_REG_MASK;
 	if ((d->req.nr_ringid | new_flags) & NETMAP_NO_TX_POLL)
@@ -795,7 +802,7 @@ static struct nm_desc *nm_open(const char *ifname, const struct nmreq *req,
 			d->req.nr_rx_rings = parent->req.nr_rx_rings;
 		}
 	}
-	d->fd = open(NETMAP_DEVICE_NAME, O_RDWR | O_CLOEXEC);
+	d->fd = open(NETMAP_DEVICE_NAME, O_RDWR | NM_O_CLOEXEC);
 	if (d->fd < 0) {
 		snprintf(err, sizeof(err), "cannot open " NETMAP_DEVICE_NAME
 			 ": %s", strerror(errno));
@@ -833,7 +840,7 @@ static int nm_close(struct nm_desc *d)
 		munmap(d->mem, d->memsize);
 	if (d->fd >= 0)
 		close(d->fd);
-	memset(d, 0, sizeof(*d));
+	memset((void *)d, 0, sizeof(*d));
 	free(d);
 	return 0;
 }
@@ -912,11 +919,11 @@ static int nm_inject(struct nm_desc *d, const void *buf, size_t size)
  * callback of a call sees hdr->flags without NM_MORE_PKTS.  Returns the
  * number of packets.
  */
-static int nm_dispatch(struct nm_desc *d, int cnt, nm_cb_t cb, u_char *arg)
+static int nm_dispatch(struct nm_desc *d, int cnt, nm_cb_t cb, unsigned char *arg)
 {
 	int n = d->last_rx_ring - d->first_rx_ring + 1;
 	int c, got = 0, ri = d->cur_rx_ring;
-	u_char *pending = NULL;
+	unsigned char *pending = NULL;
 
 	if (cnt <= 0)
 		cnt = -1;
@@ -931,7 +938,7 @@ static int nm_dispatch(struct nm_desc *d, int cnt, nm_cb_t cb, u_char *arg)
 		while (!nm_ring_empty(ring) && got != cnt) {
 			uint32_t i = ring->head;
 			struct netmap_slot *slot = &ring->slot[i];
-			u_char *prev;
+			unsigned char *prev;
 
 			/* deliver the previous one now that we know more
 			 * packets follow it */
@@ -940,17 +947,17 @@ static int nm_dispatch(struct nm_desc *d, int cnt, nm_cb_t cb, u_char *arg)
 			d->cur_rx_ring = (uint16_t)ri;
 			d->hdr.slot = slot;
 			pending = d->hdr.buf =
-				(u_char *)NETMAP_BUF(ring, slot->buf_idx);
+				(unsigned char *)NETMAP_BUF(ring, slot->buf_idx);
 			d->hdr.len = d->hdr.caplen = slot->len;
 			prev = pending;
 			while ((slot->flags & NS_MOREFRAG) &&
 			       nm_ring_next(ring, i) != ring->tail) {
-				u_char *nb;
+				unsigned char *nb;
 				uint32_t plen = slot->len;
 
 				i = nm_ring_next(ring, i);
 				slot = &ring->slot[i];
-				nb = (u_char *)NETMAP_BUF(ring, slot->buf_idx);
+				nb = (unsigned char *)NETMAP_BUF(ring, slot->buf_idx);
 				d->hdr.len += slot->len;
 				/* caplen: only what is contiguous */
 				if (prev && plen == ring->nr_buf_size &&
@@ -978,7 +985,7 @@ static int nm_dispatch(struct nm_desc *d, int cnt, nm_cb_t cb, u_char *arg)
  * empty.  The slot is released at once: the buffer stays valid only until
  * the next sync.
  */
-static u_char *nm_nextpkt(struct nm_desc *d, struct nm_pkthdr *hdr)
+static unsigned char *nm_nextpkt(struct nm_desc *d, struct nm_pkthdr *hdr)
 {
 	int ri = d->cur_rx_ring;
 
@@ -991,7 +998,7 @@ static u_char *nm_nextpkt(struct nm_desc *d, struct nm_pkthdr *hdr)
 		if (!nm_ring_empty(ring)) {
 			uint32_t i = ring->head;
 			struct netmap_slot *slot = &ring->slot[i];
-			u_char *buf = (u_char *)NETMAP_BUF(ring, slot->buf_idx);
+			unsigned char *buf = (unsigned char *)NETMAP_BUF(ring, slot->buf_idx);
 
 			hdr->ts = ring->ts;
 			hdr->len = hdr->caplen = slot->len;
