@@ -63,7 +63,8 @@ host() {
 after() {
 	local log=$ARTIFACTS/rx.seqlog sent c v l
 	check "the guest reader's sequence log came back" test -s "$log" || return 1
-	sent=$(json_get "$ARTIFACTS/peer.json" sent)
+	# every number the peer used, refused by QEMU or not
+	sent=$(($(json_get "$ARTIFACTS/peer.json" sent) + $(json_get "$ARTIFACTS/peer.json" refused)))
 	# Gaps in the received sequence, clustered per outage (gaps closer than
 	# half a second of stream belong to the same cycle).
 	awk -v sent="$sent" -v near=$((RATE / 2)) '
@@ -88,7 +89,7 @@ after() {
 		diag "$(printf '%5d  %15s  %14s  %11s' $c "${v%% *}" "${v##* }" "${l:-0}")"
 		c=$((c + 1))
 	done
-	diag "total sent $sent, refused by QEMU $(json_get "$ARTIFACTS/peer.json" refused)," \
+	diag "total streamed $sent, refused by QEMU $(json_get "$ARTIFACTS/peer.json" refused)," \
 		"lost $(awk '{ s += $3 } END { print s + 0 }' "$ARTIFACTS/outages.txt")," \
 		"outages seen $(wc -l <"$ARTIFACTS/outages.txt")"
 	check "the stack receives again after the last cycle (stream tail arrived)" \
