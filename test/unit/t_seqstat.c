@@ -351,6 +351,41 @@ static void test_seqlog(const char *dir)
 	       "4294967294 4\n5 1\n5 1\n4 1\n6 2\n", "runs in arrival order, wrap in one run");
 }
 
+/* One reader started several times (pkt-gen per switch): one log, periods appended. */
+static void test_seqlog_append(const char *dir)
+{
+	struct seqmerge m;
+	struct seqmerge_result res;
+	struct seqlog log;
+	char path[256], err[128];
+	FILE *f;
+	int i, r;
+
+	snprintf(path, sizeof(path), "%s/p.log", dir);
+	unlink(path);
+	for (i = 0; i < 3; i++) {
+		ok(!seqlog_open_append(&log, path, 2, "netmap"), "append period %d", i);
+		/* periods: 0..9, 20..29, 15..16 (the last one goes back in time) */
+		seqlog_add(&log, i == 2 ? 15 : 20 * i);
+		seqlog_add(&log, i == 2 ? 16 : 20 * i + 1);
+		ok(!seqlog_close(&log), "close period %d", i);
+	}
+	is_str(slurp(path),
+	       "# lm-seqlog 1 stream=2 reader=netmap\n0 2\n"
+	       "# lm-seqlog 1 stream=2 reader=netmap\n20 2\n"
+	       "# lm-seqlog 1 stream=2 reader=netmap\n15 2\n", "three periods, each with its header");
+	seqmerge_init(&m);
+	f = fopen(path, "r");
+	r = f ? seqmerge_read_log(&m, f, "p.log", err, sizeof(err)) : -1;
+	if (f)
+		fclose(f);
+	ok(!r && m.nreaders == 1 && m.rd[0].frames == 6, "read back as one reader of 6 numbers");
+	r = seqmerge_check(&m, 0, 0, &res);
+	ok(r == 1 && res.out_of_order == 1, "a period going back is out of order for that reader");
+	seqmerge_free(&m);
+	unlink(path);
+}
+
 static int merge_logs(struct seqmerge *m, const char *a, const char *b,
 		      uint32_t ef, uint64_t ec, struct seqmerge_result *res)
 {
@@ -459,6 +494,7 @@ int main(void)
 	test_delta();
 	if (mkdtemp(dir)) {
 		test_seqlog(dir);
+		test_seqlog_append(dir);
 		snprintf(path, sizeof(path), "%s/a.log", dir);
 		unlink(path);
 		rmdir(dir);

@@ -206,16 +206,27 @@ const char *seqstat_class_name(enum seqstat_class cl)
 
 /* ------------------------------------------------------------ range log */
 
-int seqlog_open(struct seqlog *l, const char *path, int stream, const char *reader)
+static int seqlog_start(struct seqlog *l, const char *path, const char *mode, int stream,
+			const char *reader)
 {
 	memset(l, 0, sizeof(*l));
-	l->f = fopen(path, "w");
+	l->f = fopen(path, mode);
 	if (!l->f)
 		return -1;
 	if (fprintf(l->f, "# lm-seqlog 1 stream=%d reader=%s\n", stream,
 		    reader && *reader ? reader : "-") < 0)
 		l->error = 1;
 	return 0;
+}
+
+int seqlog_open(struct seqlog *l, const char *path, int stream, const char *reader)
+{
+	return seqlog_start(l, path, "w", stream, reader);
+}
+
+int seqlog_open_append(struct seqlog *l, const char *path, int stream, const char *reader)
+{
+	return seqlog_start(l, path, "a", stream, reader);
 }
 
 static void seqlog_flush_run(struct seqlog *l)

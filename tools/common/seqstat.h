@@ -128,8 +128,15 @@ void seqstat_json_fields(FILE *out, const struct seqstat_counters *c);
 
 const char *seqstat_class_name(enum seqstat_class cl);
 
-/* Range log.  open: path "-" is not allowed (stdout carries JSON). */
+/* Range log: a new file (truncated if it exists); 0, or -1 with errno. */
 int seqlog_open(struct seqlog *l, const char *path, int stream, const char *reader);
+/*
+ * Append one "period" (a header line, then its ranges) to path, creating it
+ * if needed: a reader that is started many times (pkt-gen rxseq per switch)
+ * keeps one log, which lm-seqmerge reads as ONE reader whose numbers must
+ * keep increasing across periods.
+ */
+int seqlog_open_append(struct seqlog *l, const char *path, int stream, const char *reader);
 void seqlog_add(struct seqlog *l, uint32_t seq);
 /* Flush the pending run and close; -1 if any write failed. */
 int seqlog_close(struct seqlog *l);

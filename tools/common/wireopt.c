@@ -39,8 +39,9 @@ int wire_opt(struct wire_opts *w, const char *prog, const char *name, const char
 		w->json = 1;
 		return 1;
 	}
-	if (!strcmp(name, "seqlog")) {
+	if (!strcmp(name, "seqlog") || !strcmp(name, "seqlog-append")) {
 		w->seqlog_path = arg;
+		w->seqlog_append = name[6] == '-';
 		return 1;
 	}
 	if (!strcmp(name, "send"))
@@ -92,6 +93,13 @@ int wire_opt(struct wire_opts *w, const char *prog, const char *name, const char
 		return 1;
 	}
 	return 0;
+}
+
+int wire_seqlog_open(const struct wire_opts *w, struct seqlog *l, int stream,
+		     const char *reader)
+{
+	return (w->seqlog_append ? seqlog_open_append : seqlog_open)(l, w->seqlog_path, stream,
+								    reader);
 }
 
 void wire_print_interval(FILE *out, uint64_t t_ms, uint64_t tx,

@@ -26,6 +26,7 @@ struct wire_opts {
 	int block;		/* --on-full block|drop */
 	int json;
 	const char *seqlog_path;
+	int seqlog_append;	/* --seqlog-append FILE: add a period to FILE */
 };
 
 /* Defaults: rate 1000, len 60, dst broadcast, src 02:00:00:00:00:01, drop. */
@@ -34,7 +35,7 @@ void wire_opts_init(struct wire_opts *w);
 /*
  * Parse one shared option by its long name ("rate", "len", "dst", "src",
  * "stream", "first", "on-full", "timeout", "idle", "interval", "json",
- * "seqlog", "send", "expect", "count").  Returns 1 if it was one of ours,
+ * "seqlog", "seqlog-append", "send", "expect", "count").  Returns 1 if it was one of ours,
  * 0 if not, -1 (message on stderr, prefixed by prog) for a bad value.
  */
 int wire_opt(struct wire_opts *w, const char *prog, const char *name, const char *arg);
@@ -49,6 +50,10 @@ void wire_print_tx_fields(FILE *out, uint64_t elapsed_ns, int timed_out, uint64_
 
 /* ,"rx":{"frames":..,<seqstat fields>} */
 void wire_print_rx_object(FILE *out, uint64_t frames, const struct seqstat_counters *c);
+
+/* Open w->seqlog_path as --seqlog or --seqlog-append asked; see seqstat.h. */
+int wire_seqlog_open(const struct wire_opts *w, struct seqlog *l, int stream,
+		     const char *reader);
 
 /* One human-readable line for runs without --json. */
 void wire_print_text(FILE *out, const char *what, uint64_t sent, uint64_t refused,

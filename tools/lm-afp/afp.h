@@ -25,7 +25,7 @@ struct afp_result {
 	int timed_out;
 	uint64_t sent, refused, stall_ns;
 	uint64_t rx_frames, sock_drops;
-	uint64_t link_down, rebinds;	/* rx: ENETDOWN seen, re-bound after a re-register */
+	uint64_t netdown, rebinds;	/* rx: ENETDOWN seen, re-bound after a re-register */
 	struct seqstat_counters rx;
 };
 

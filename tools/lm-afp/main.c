@@ -26,7 +26,8 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fputs("usage: lm-afp rx -i IF [--count N] [--timeout SEC] [--idle SEC] [--seqlog FILE]\n"
+	fputs("usage: lm-afp rx -i IF [--count N] [--timeout SEC] [--idle SEC]\n"
+	      "                 [--seqlog FILE | --seqlog-append FILE]\n"
 	      "                 [--stream ID] [--ring] [--all] [--promisc] [--interval MS]\n"
 	      "                 [--ready-file FILE] [--ready] [--json]\n"
 	      "       lm-afp tx -i IF -n N [-R PPS (default 1000, 0=max)] [--len 60..1514]\n"
@@ -47,7 +48,8 @@ static int parse_opts(struct afp_opts *o, int tx, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "if", 1, 0, 'i' }, { "count", 1, 0, 0 }, { "timeout", 1, 0, 0 },
-		{ "idle", 1, 0, 0 }, { "seqlog", 1, 0, 0 }, { "stream", 1, 0, 0 },
+		{ "idle", 1, 0, 0 }, { "seqlog", 1, 0, 0 }, { "seqlog-append", 1, 0, 0 },
+		{ "stream", 1, 0, 0 },
 		{ "ring", 0, 0, 0 }, { "all", 0, 0, 0 }, { "promisc", 0, 0, 0 },
 		{ "interval", 1, 0, 0 }, { "ready-file", 1, 0, 0 }, { "ready", 0, 0, 0 },
 		{ "json", 0, 0, 0 }, { "len", 1, 0, 'l' }, { "dst", 1, 0, 0 },
@@ -135,8 +137,8 @@ static void print_summary(const struct afp_opts *o, int tx, const struct afp_res
 	lm_json_str(stdout, o->ifname);
 	printf(",\"ring\":%s", o->ring ? "true" : "false");
 	wire_print_tx_fields(stdout, r->elapsed_ns, r->timed_out, r->sent, r->refused, r->stall_ns);
-	printf(",\"sock_drops\":%" PRIu64 ",\"link_down\":%" PRIu64 ",\"rebinds\":%" PRIu64,
-	       r->sock_drops, r->link_down, r->rebinds);
+	printf(",\"sock_drops\":%" PRIu64 ",\"netdown\":%" PRIu64 ",\"rebinds\":%" PRIu64,
+	       r->sock_drops, r->netdown, r->rebinds);
 	wire_print_rx_object(stdout, r->rx_frames, &r->rx);
 	puts("}");
 }

@@ -28,7 +28,7 @@ struct rxctx {
 	struct seqstat st;
 	struct seqlog log;
 	uint64_t frames, last_rx_ns;
-	uint64_t link_down, rebinds;
+	uint64_t netdown, rebinds;
 	int check_bind;		/* after ENETDOWN: is the socket still hooked? */
 };
 
@@ -103,7 +103,7 @@ static int sock_error(struct rxctx *c, int err)
 {
 	if (err != ENETDOWN)
 		return -1;
-	c->link_down++;
+	c->netdown++;
 	c->check_bind = 1;
 	return 0;
 }
@@ -207,7 +207,7 @@ int afp_rx(const struct afp_opts *o, struct afp_result *res)
 		char name[64];
 
 		snprintf(name, sizeof(name), "afp:%s", o->ifname);
-		if (seqlog_open(&c.log, o->w.seqlog_path, o->rx_stream, name))
+		if (wire_seqlog_open(&o->w, &c.log, o->rx_stream, name))
 			return perror("lm-afp: seqlog"), -1;
 		c.st.log = &c.log;
 	}
@@ -267,7 +267,7 @@ int afp_rx(const struct afp_opts *o, struct afp_result *res)
 	res->sock_drops += sock_drops(fd, o->ring);
 	res->elapsed_ns = lm_now_ns() - t0;
 	res->rx_frames = c.frames;
-	res->link_down = c.link_down;
+	res->netdown = c.netdown;
 	res->rebinds = c.rebinds;
 	res->rx = c.st.c;
 out_ring:

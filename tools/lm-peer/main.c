@@ -40,7 +40,8 @@ static void usage(FILE *f)
 	fputs("usage: lm-peer --vm PATH --bind PATH [--send N] [--rate PPS (0=max)]\n"
 	      "         [--len 60..1514] [--dst MAC] [--src MAC] [--stream ID] [--first SEQ]\n"
 	      "         [--on-full drop|block] [--expect M] [--timeout SEC] [--idle SEC]\n"
-	      "         [--echo] [--rx-stream ID] [--interval MS] [--json] [--seqlog FILE]\n"
+	      "         [--echo] [--rx-stream ID] [--interval MS] [--json]\n"
+	      "         [--seqlog FILE | --seqlog-append FILE]\n"
 	      "         [--junk K]\n"
 	      "  --vm PATH       QEMU's netdev socket (local.path of -netdev dgram)\n"
 	      "  --bind PATH     our socket (remote.path); a stale socket file is replaced\n"
@@ -54,6 +55,7 @@ static void usage(FILE *f)
 	      "  --junk K        after every K numbered frames, one malformed frame\n"
 	      "  --interval MS   JSON line per interval (needs --json)\n"
 	      "  --seqlog FILE   range log of received numbers (lm-seqmerge input)\n"
+	      "  --seqlog-append FILE  the same, added to FILE as one more period\n"
 	      "Stops when sending is done and (--expect reached, or --idle expired, or neither\n"
 	      "was given), at --timeout, or on SIGINT/SIGTERM.\n", f);
 }
@@ -67,6 +69,7 @@ static int parse_opts(struct peer_opts *o, int argc, char **argv)
 		{ "on-full", 1, 0, 0 }, { "expect", 1, 0, 0 }, { "timeout", 1, 0, 0 },
 		{ "idle", 1, 0, 0 }, { "echo", 0, 0, 0 }, { "rx-stream", 1, 0, 0 },
 		{ "interval", 1, 0, 0 }, { "json", 0, 0, 0 }, { "seqlog", 1, 0, 0 },
+		{ "seqlog-append", 1, 0, 0 },
 		{ "junk", 1, 0, 0 }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 }
 	};
 	const char *name;
@@ -321,7 +324,7 @@ int main(int argc, char **argv)
 	pthread_mutex_init(&p.lock, NULL);
 	seqstat_init(&p.st, p.o.rx_stream);
 	if (p.o.w.seqlog_path) {
-		if (seqlog_open(&p.log, p.o.w.seqlog_path, p.o.rx_stream, "lm-peer")) {
+		if (wire_seqlog_open(&p.o.w, &p.log, p.o.rx_stream, "lm-peer")) {
 			fprintf(stderr, "lm-peer: %s: %s\n", p.o.w.seqlog_path, strerror(errno));
 			return 1;
 		}

@@ -140,10 +140,10 @@ after() {
 
 	f=$ARTIFACTS/flap.json
 	check "the flap reader's summary came back" test -s "$f" || return 1
-	diag "flap: link_down $(json_get "$f" link_down) rebinds $(json_get "$f" rebinds)" \
+	diag "flap: netdown $(json_get "$f" netdown) rebinds $(json_get "$f" rebinds)" \
 		"valid $(json_get "$f" valid) lost $(json_get "$f" lost) max_gap $(json_get "$f" max_gap)"
 	check "flap reader saw the link go down twice (down/up, rmmod)" \
-		test "$(json_get "$f" link_down)" -ge 2
+		test "$(json_get "$f" netdown)" -ge 2
 	is "$(json_get "$f" rebinds)" 1 "flap reader re-bound once, to the re-registered eth0"
 	is "$(json_get "$f" last)/$(json_get "$f" dup)" "$((N3 - 1))/0" \
 		"flap reader received the stream's tail after both events, no duplicates"
