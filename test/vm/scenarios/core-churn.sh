@@ -1,0 +1,36 @@
+# Races on purpose: pipe ends bound/unbound while frames flow, processes
+# fighting over one ring's indices, mappings outliving fds.  No oops, no
+# hang, only documented answers, counters balanced afterwards.
+DESC="core: bind/unbind/sync/mmap churn on pipes from 8 processes, then leak counters"
+NICS=""
+TIMEOUT=240
+MEM=1024
+
+guest() {
+	cat <<'EOF2'
+tap() {
+	"$@" > /tmp/tap.out 2>&1
+	_rc=$?
+	while IFS= read -r _l; do
+		case "$_l" in
+		"ok "*) lm_log "@check ok $1: ${_l#* - }" ;;
+		"not ok "*) lm_log "@check fail $1: ${_l#* - }" ;;
+		"#"*) diag "$1: ${_l#\# }" ;;
+		esac
+	done < /tmp/tap.out
+	is "$_rc" 0 "$1 exits 0"
+}
+stat_of() { sed -n "s/^$1 //p" /sys/module/livemap/parameters/stats; }
+
+check "livemap.ko loads" lm_insmod livemap
+tap core_churn -t 30
+diag "$(tr '\n' ' ' < /sys/module/livemap/parameters/stats)"
+is "$(stat_of pages_alloc)" "$(stat_of pages_free)" "every region page allocated was freed"
+is "$(stat_of mem_alloc)" "$(stat_of mem_free)" "every allocator freed"
+is "$(stat_of pipes_alloc)" "$(stat_of pipes_free)" "every pipe freed"
+is "$(stat_of adapters_alloc)" "$(stat_of adapters_free)" "every adapter freed"
+is "$(stat_of files_open)" "$(stat_of files_close)" "every file closed"
+tap core_pipe -n 200000 -l 0 -b 256 -p after
+check "livemap.ko unloads" rmmod livemap
+EOF2
+}
