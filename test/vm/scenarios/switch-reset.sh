@@ -1,0 +1,15 @@
+# The baseline in the same job as the hitless switch (issue 5) and issue 4's
+# reset-mode measurement: livemap_e1000 switch_mode=reset (down, swap
+# buffers, up around every register/unregister) through the same cycles,
+# stream and transmit load as switch-hitless.  Measured and printed, not
+# asserted: only that the link comes back and the measurement is complete.
+# Fewer cycles: each switch costs ~2 s of carrier.  Body: test/vm/lib/switch.sh.
+DESC="reset switch (baseline, measured): 5 enter/exit cycles under a 2,000 frames/s stream"
+SW_MODE=reset
+SW_CYCLES=${CYCLES:-5}
+SW_RATE=${RATE:-2000}
+SW_PAUSE=2
+SW_ASSERT=0
+TIMEOUT=$((90 + SW_CYCLES * 15))
+# shellcheck disable=SC1091
+. "$TOP/test/vm/lib/switch.sh"
