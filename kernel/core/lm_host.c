@@ -14,6 +14,29 @@
 #include <linux/etherdevice.h>
 #include "lm_kern.h"
 
+/*
+ * Count a frame the stack sent that never reached the host rx ring: per
+ * kring (approximate, for debugging) and in the module's stats (exact:
+ * the switch scenarios account for every frame the stack sent with it).
+ */
+static void lm_host_drop(struct lm_kring *kring)
+{
+	if (kring)
+		kring->host_drops++;
+	lm_stat_inc(host_drops);
+}
+
+/* Drop (and count) every frame still queued for the host rx ring. */
+void lm_host_purge(struct lm_kring *kring)
+{
+	struct sk_buff *skb;
+
+	while ((skb = skb_dequeue(&kring->host_q))) {
+		lm_host_drop(kring);
+		kfree_skb(skb);
+	}
+}
+
 static struct lm_kring *lm_host_rx_kring(struct lm_adapter *na)
 {
 	return na->num_host_rx_rings ? &na->rx_rings[na->num_rx_rings] : NULL;
@@ -36,7 +59,7 @@ netdev_tx_t lm_host_xmit(struct lm_adapter *na, struct sk_buff *skb)
 		goto drop;
 	spin_lock_irqsave(&kring->host_q.lock, irqflags);
 	if (skb_queue_len(&kring->host_q) >= kring->nkr_num_slots - 1) {
-		kring->host_drops++;
+		lm_host_drop(kring);
 		spin_unlock_irqrestore(&kring->host_q.lock, irqflags);
 		goto free;
 	}
@@ -46,8 +69,7 @@ netdev_tx_t lm_host_xmit(struct lm_adapter *na, struct sk_buff *skb)
 	return NETDEV_TX_OK;
 
 drop:
-	if (kring)
-		kring->host_drops++;	/* statistics only: races are harmless */
+	lm_host_drop(kring);
 free:
 	dev_kfree_skb_any(skb);
 	return NETDEV_TX_OK;
@@ -80,12 +102,13 @@ int lm_host_rxsync(struct lm_kring *kring, unsigned int flags)
 		void *buf = lm_buf_addr(lut, READ_ONCE(slot->buf_idx));
 
 		if (!buf) {
-			kfree_skb(skb);
+			/* The user broke a kernel-owned slot: keep the frame. */
+			skb_queue_head(&kring->host_q, skb);
 			err = -EINVAL;
 			break;
 		}
 		if (skb->len > lut->buf_size || skb_copy_bits(skb, 0, buf, skb->len)) {
-			kring->host_drops++;	/* GSO or oversized: netmap has no room */
+			lm_host_drop(kring);	/* GSO or oversized: no room */
 			kfree_skb(skb);
 			continue;
 		}
@@ -118,12 +141,12 @@ int lm_host_txsync(struct lm_kring *kring, unsigned int flags)
 			break;
 		}
 		if (len < ETH_HLEN) {
-			kring->host_drops++;
+			lm_stat_inc(host_tx_drops);
 			continue;
 		}
 		skb = netdev_alloc_skb_ip_align(na->ifp, len);
 		if (!skb) {
-			kring->host_drops++;
+			lm_stat_inc(host_tx_drops);
 			continue;
 		}
 		skb_put_data(skb, buf, len);
@@ -138,5 +161,5 @@ int lm_host_txsync(struct lm_kring *kring, unsigned int flags)
 void lm_host_kring_off(struct lm_kring *kring)
 {
 	if (kring->dir == LM_RX)
-		skb_queue_purge(&kring->host_q);
+		lm_host_purge(kring);
 }

@@ -57,6 +57,8 @@ struct lm_stats {
 	atomic64_t dma_unmap;
 	atomic64_t ring_reinit;		/* rings reset after bad indices */
 	atomic64_t bad_free;		/* refused frees of bad buffer indices */
+	atomic64_t host_drops;		/* stack frames that missed the host rx ring */
+	atomic64_t host_tx_drops;	/* host tx slots not given to the stack */
 };
 extern struct lm_stats lm_stats;
 
@@ -117,6 +119,7 @@ u32 lm_mem_extra_alloc(struct lm_mem *mem, u32 want, u32 *head);
 void lm_mem_extra_free(struct lm_mem *mem, u32 head, u32 count);
 int lm_mem_lend(struct lm_mem *mem, u32 idx);
 bool lm_mem_unlend(struct lm_mem *mem, u32 idx);
+bool lm_mem_adopt(struct lm_mem *mem, u32 idx);
 void lm_mem_fill_lut(struct lm_mem *mem, struct lm_lut *lut);
 dma_addr_t *lm_mem_dma_map(struct lm_mem *mem, struct device *dev);
 void lm_mem_dma_unmap(struct lm_mem *mem, struct device *dev, dma_addr_t *pd);
@@ -160,6 +163,7 @@ int lm_adapter_attach_mem(struct lm_adapter *na, struct lm_mem *mem);
 int lm_host_txsync(struct lm_kring *kring, unsigned int flags);
 int lm_host_rxsync(struct lm_kring *kring, unsigned int flags);
 void lm_host_kring_off(struct lm_kring *kring);
+void lm_host_purge(struct lm_kring *kring);
 
 /* ------------------------------------------------------------ pipes */
 

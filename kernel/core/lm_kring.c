@@ -19,6 +19,8 @@ static LIST_HEAD(lm_nic_adapters);	/* under lm_core_lock */
 #define LM_MAX_RINGS	64
 #define LM_MIN_SLOTS	8
 
+static int __lm_kring_sync(struct lm_kring *kring, unsigned int flags);
+
 /* ------------------------------------------------------------ adapters */
 
 struct lm_adapter *lm_adapter_alloc(u32 ntx, u32 nrx, u32 nhost,
@@ -79,7 +81,7 @@ static void lm_adapter_release(struct kref *ref)
 			struct lm_kring *kring = lm_kring(na, t, i);
 
 			WARN_ON_ONCE(kring->users || kring->ring);
-			skb_queue_purge(&kring->host_q);
+			lm_host_purge(kring);
 			mutex_destroy(&kring->sync_lock);
 		}
 	}
@@ -213,6 +215,16 @@ void lm_kring_unbind(struct lm_kring *kring)
 	kring->exclusive = false;	/* only an exclusive binder can hold it */
 	if (--kring->users)
 		return;
+	/*
+	 * The last file goes: honour what the application did since its
+	 * last sync (rx slots it consumed, tx slots it filled), so that
+	 * kring_off() never gives a consumed frame back to the stack.  A
+	 * corrupt head is reset as in any sync.  Not killable: this is
+	 * close(), also on the exit path of a killed process.
+	 */
+	mutex_lock(&kring->sync_lock);
+	__lm_kring_sync(kring, LM_SYNC_FINAL);
+	mutex_unlock(&kring->sync_lock);
 	lm_kring_off(kring);
 	lm_mem_ring_delete(kring->na->mem, kring);
 }
@@ -262,27 +274,24 @@ static void lm_kring_reinit(struct lm_kring *kring, const char *why,
 	WRITE_ONCE(ring->tail, kring->rtail);
 }
 
-int lm_kring_sync(struct lm_kring *kring, unsigned int flags)
+/* The sync proper; kring->sync_lock held. */
+static int __lm_kring_sync(struct lm_kring *kring, unsigned int flags)
 {
 	struct lm_adapter *na = kring->na;
 	struct netmap_ring *ring;
 	u32 head, cur;
 	int err;
 
-	if (mutex_lock_killable(&kring->sync_lock))
-		return -EINTR;
-	if (!lm_kring_is_on(kring)) {
-		err = -ENXIO;
-		goto out_unlock;
-	}
+	lockdep_assert_held(&kring->sync_lock);
+	if (!lm_kring_is_on(kring))
+		return -ENXIO;
 	ring = kring->ring;
 	head = READ_ONCE(ring->head);
 	cur = READ_ONCE(ring->cur);
 	if (!lm_kring_check_indices(kring->nkr_num_slots, kring->rhead,
 				    kring->rtail, head, cur)) {
 		lm_kring_reinit(kring, "head/cur outside the user's part", head, cur);
-		err = -EINVAL;
-		goto out_unlock;
+		return -EINVAL;
 	}
 	kring->rhead = head;
 	kring->rcur = cur;
@@ -310,7 +319,16 @@ int lm_kring_sync(struct lm_kring *kring, unsigned int flags)
 		ring->ts.tv_sec = ts.tv_sec;
 		ring->ts.tv_usec = ts.tv_nsec / NSEC_PER_USEC;
 	}
-out_unlock:
+	return err;
+}
+
+int lm_kring_sync(struct lm_kring *kring, unsigned int flags)
+{
+	int err;
+
+	if (mutex_lock_killable(&kring->sync_lock))
+		return -EINTR;
+	err = __lm_kring_sync(kring, flags);
 	mutex_unlock(&kring->sync_lock);
 	return err;
 }
@@ -383,6 +401,29 @@ void lm_buf_return(struct lm_adapter *na, u32 idx)
 	atomic_dec(&na->lent_bufs);
 }
 EXPORT_SYMBOL_GPL(lm_buf_return);
+
+int lm_buf_adopt(struct lm_kring *kring, u32 slot_idx, u32 idx)
+{
+	struct lm_adapter *na = kring->na;
+	struct netmap_slot *slot;
+	u32 old;
+
+	if (!kring->ring || slot_idx >= kring->nkr_num_slots || !na->mem)
+		return -EINVAL;
+	if (!xa_erase_bh(&na->lent, idx))
+		return -EINVAL;
+	if (WARN_ON_ONCE(!lm_mem_adopt(na->mem, idx)))
+		return -EINVAL;
+	atomic_dec(&na->lent_bufs);
+	slot = &kring->ring->slot[slot_idx];
+	old = READ_ONCE(slot->buf_idx);
+	slot->buf_idx = idx;
+	slot->flags |= NS_BUF_CHANGED;
+	if (old != idx)
+		lm_mem_buf_free(na->mem, old);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(lm_buf_adopt);
 
 /* Take back every buffer the driver still holds.  lm_core_lock held. */
 static void lm_adapter_reclaim_lent(struct lm_adapter *na)

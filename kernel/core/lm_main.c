@@ -44,14 +44,16 @@ static int lm_stats_get(char *buf, const struct kernel_param *kp)
 			 "pipes_alloc %lld\npipes_free %lld\n"
 			 "files_open %lld\nfiles_close %lld\n"
 			 "dma_map %lld\ndma_unmap %lld\n"
-			 "ring_reinit %lld\nbad_free %lld\n",
+			 "ring_reinit %lld\nbad_free %lld\n"
+			 "host_drops %lld\nhost_tx_drops %lld\n",
 			 LM_ST(pages_alloc), LM_ST(pages_free),
 			 LM_ST(mem_alloc), LM_ST(mem_free),
 			 LM_ST(adapters_alloc), LM_ST(adapters_free),
 			 LM_ST(pipes_alloc), LM_ST(pipes_free),
 			 LM_ST(files_open), LM_ST(files_close),
 			 LM_ST(dma_map), LM_ST(dma_unmap),
-			 LM_ST(ring_reinit), LM_ST(bad_free));
+			 LM_ST(ring_reinit), LM_ST(bad_free),
+			 LM_ST(host_drops), LM_ST(host_tx_drops));
 #undef LM_ST
 }
 

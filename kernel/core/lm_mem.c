@@ -530,6 +530,23 @@ bool lm_mem_unlend(struct lm_mem *mem, u32 idx)
 	return true;
 }
 
+/* The buffer stays allocated but is no longer lent (a ring adopts it). */
+bool lm_mem_adopt(struct lm_mem *mem, u32 idx)
+{
+	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
+
+	if (idx < 2 || idx >= p->objtotal)
+		return false;
+	spin_lock_bh(&mem->lock);
+	if (!test_and_clear_bit(idx, mem->lent)) {
+		spin_unlock_bh(&mem->lock);
+		return false;
+	}
+	spin_unlock_bh(&mem->lock);
+	lm_mem_put(mem);
+	return true;
+}
+
 void lm_mem_fill_lut(struct lm_mem *mem, struct lm_lut *lut)
 {
 	struct lm_pool *p = &mem->pools[LM_POOL_BUF];

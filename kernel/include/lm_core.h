@@ -80,6 +80,11 @@ enum lm_txrx {
 /* Flags passed to ops->txsync / ops->rxsync. */
 #define LM_SYNC_FROM_POLL	0x1	/* called from poll(), not NIOC*SYNC */
 #define LM_SYNC_FORCE_RECLAIM	0x2	/* tx: reclaim completions now */
+#define LM_SYNC_FINAL		0x4	/* the last sync, at close, just before
+					 * kring_off(): slots the application
+					 * released (rx) or filled (tx) since its
+					 * last sync are taken, so kring_off()
+					 * never hands a consumed frame back */
 
 /*
  * The buffer lookup table of an adapter: buffer index -> kernel address
@@ -319,6 +324,17 @@ int lm_buf_lend(struct lm_adapter *na, u32 idx);
 
 /* Give back a buffer kept with lm_buf_lend(); it returns to the pool. */
 void lm_buf_return(struct lm_adapter *na, u32 idx);
+
+/*
+ * Re-entry: slot slot_idx of kring's ring takes over buffer idx, which the
+ * driver has kept lent since an earlier kring_off() (e.g. still posted to
+ * the NIC's rx engine).  idx stops being lent without being freed (the
+ * ring owns it now, the slot gets NS_BUF_CHANGED); the buffer the slot
+ * held goes back to the pool.  Call from kring_on() or a sync, for a slot
+ * the kernel owns.  -EINVAL if idx is not lent by this adapter or slot_idx
+ * is out of range.
+ */
+int lm_buf_adopt(struct lm_kring *kring, u32 slot_idx, u32 idx);
 
 /*
  * Host rings.  While NIC tx ring q is in netmap mode the driver's

@@ -692,6 +692,24 @@ static void test_poll_flags(void)
 	cu_close(&a);
 }
 
+/* close() is a last sync: frames queued without a sync still go out. */
+static void test_final_sync(void)
+{
+	struct cu_port a, b;
+
+	if (cu_open(&b, "fs}0", NR_REG_ALL_NIC, 0) || cu_open(&a, "fs{0", NR_REG_ALL_NIC, 0)) {
+		ok(0, "open fs{0/fs}0");
+		return;
+	}
+	stage_frame(&a);
+	stage_frame(&a);
+	cu_close(&a);
+	is_int(xioctl(b.fd, NIOCRXSYNC, NULL), 0, "rx sync after the sender closed");
+	is_int(cu_space(cu_rxring(&b, 0)), 2,
+	       "close() pushed the 2 frames the sender queued without a sync");
+	cu_close(&b);
+}
+
 int main(void)
 {
 	test_unbound();
@@ -706,5 +724,6 @@ int main(void)
 	test_extra_bufs();
 	test_null_mode();
 	test_poll_flags();
+	test_final_sync();
 	return done_testing();
 }
