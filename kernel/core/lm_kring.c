@@ -383,7 +383,7 @@ int lm_buf_lend(struct lm_adapter *na, u32 idx)
 	/* Remember which adapter holds it, for the reclaim at unregister. */
 	err = xa_insert_bh(&na->lent, idx, xa_mk_value(idx), GFP_ATOMIC);
 	if (err) {
-		lm_mem_unlend(na->mem, idx);
+		lm_mem_unlend(na->mem, idx, true);
 		return err == -EBUSY ? -EBUSY : -ENOMEM;
 	}
 	atomic_inc(&na->lent_bufs);
@@ -397,7 +397,7 @@ void lm_buf_return(struct lm_adapter *na, u32 idx)
 		lm_ratelimited("%s: returned buffer %u was not lent\n", na->name, idx);
 		return;
 	}
-	lm_mem_unlend(na->mem, idx);
+	lm_mem_unlend(na->mem, idx, true);
 	atomic_dec(&na->lent_bufs);
 }
 EXPORT_SYMBOL_GPL(lm_buf_return);
@@ -412,7 +412,7 @@ int lm_buf_adopt(struct lm_kring *kring, u32 slot_idx, u32 idx)
 		return -EINVAL;
 	if (!xa_erase_bh(&na->lent, idx))
 		return -EINVAL;
-	if (WARN_ON_ONCE(!lm_mem_adopt(na->mem, idx)))
+	if (WARN_ON_ONCE(!lm_mem_unlend(na->mem, idx, false)))
 		return -EINVAL;
 	atomic_dec(&na->lent_bufs);
 	slot = &kring->ring->slot[slot_idx];
@@ -434,7 +434,7 @@ static void lm_adapter_reclaim_lent(struct lm_adapter *na)
 
 	xa_for_each(&na->lent, idx, entry) {
 		xa_erase_bh(&na->lent, idx);
-		lm_mem_unlend(na->mem, idx);
+		lm_mem_unlend(na->mem, idx, true);
 		atomic_dec(&na->lent_bufs);
 		n++;
 	}

@@ -511,8 +511,11 @@ int lm_mem_lend(struct lm_mem *mem, u32 idx)
 	return 0;
 }
 
-/* Undo lm_mem_lend() and free the buffer; false if it was not lent. */
-bool lm_mem_unlend(struct lm_mem *mem, u32 idx)
+/*
+ * Undo lm_mem_lend(): the buffer goes back to the pool (free) or stays
+ * allocated for a ring slot that adopts it (!free).  False if not lent.
+ */
+bool lm_mem_unlend(struct lm_mem *mem, u32 idx, bool free)
 {
 	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
 
@@ -523,27 +526,12 @@ bool lm_mem_unlend(struct lm_mem *mem, u32 idx)
 		spin_unlock_bh(&mem->lock);
 		return false;
 	}
-	__clear_bit(idx, p->used);
-	p->free_stack[p->nfree++] = idx;
-	spin_unlock_bh(&mem->lock);
-	lm_mem_put(mem);
-	return true;
-}
-
-/* The buffer stays allocated but is no longer lent (a ring adopts it). */
-bool lm_mem_adopt(struct lm_mem *mem, u32 idx)
-{
-	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
-
-	if (idx < 2 || idx >= p->objtotal)
-		return false;
-	spin_lock_bh(&mem->lock);
-	if (!test_and_clear_bit(idx, mem->lent)) {
-		spin_unlock_bh(&mem->lock);
-		return false;
+	if (free) {
+		__clear_bit(idx, p->used);
+		p->free_stack[p->nfree++] = idx;
 	}
 	spin_unlock_bh(&mem->lock);
-	lm_mem_put(mem);
+	lm_mem_put(mem);	/* never the last: the adapter holds one */
 	return true;
 }
 
