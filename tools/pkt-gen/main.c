@@ -33,7 +33,8 @@ static void usage(FILE *out)
 "  --dst MAC --src MAC   addresses of sent frames\n"
 "  -z, --nocopy tx: write the buffers once, then only lengths\n"
 "  --no-payload-check   rxseq: check headers only\n"
-"  --seqlog FILE        rxseq: log received ranges for lm-seqmerge\n"
+"  --seqlog FILE        rxseq: append received ranges (one period per run)\n"
+"                       to FILE for lm-seqmerge\n"
 "  --poll-ms MS poll() timeout (default 100 rx, 1000 tx); timeouts after\n"
 "               traffic started are reported as poll_timeouts\n"
 "  --json       one JSON object per report line and for the summary\n");
@@ -257,7 +258,7 @@ int main(int argc, char **argv)
 		return 1;
 	g.st.open_ns = lm_now_ns() - g.st.t_open;
 	if (g.seq && g.c.seqlog) {
-		if (seqlog_open(&log, g.c.seqlog, g.c.stream, "pkt-gen") < 0) {
+		if (seqlog_open_append(&log, g.c.seqlog, g.c.stream, "pkt-gen") < 0) {
 			fprintf(stderr, "pkt-gen: --seqlog %s: %s\n", g.c.seqlog,
 				strerror(errno));
 			nmport_close(g.d);

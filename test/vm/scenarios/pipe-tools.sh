@@ -66,7 +66,8 @@ for mode in swap copy legacy; do
 	fi
 done
 # one direction per end: /T binds only tx rings, /R only rx rings
-pkt-gen -f rxseq -i 'c}4/R' -n 100000 --idle 10 -T 0 --json > /tmp/rr.json 2>&1 &
+pkt-gen -f rxseq -i 'c}4/R' -n 100000 --idle 10 --seqlog /tmp/s.log -T 0 --json \
+	> /tmp/rr.json 2>&1 &
 rp=$!
 wait_until 10 asleep $rp
 check "/T: txseq on c{4/T sends 100000" \
@@ -74,6 +75,9 @@ check "/T: txseq on c{4/T sends 100000" \
 wait $rp
 is "$?" 0 "/R: rxseq on c}4/R receives all 100000 in order"
 diag "/R: $(cat /tmp/rr.json)"
+check "rxseq --seqlog: lm-seqmerge finds 0..99999 exactly once" \
+	sh -c "lm-seqmerge --first 0 --count 100000 /tmp/s.log > /tmp/m.json"
+diag "seqlog: $(head -c 200 /tmp/s.log | tr '\n' '|') merge: $(cat /tmp/m.json)"
 check "tx on an rx-only port fails and says why" \
 	sh -c "pkt-gen -f tx -i 'c{5/R' -n 1 -T 0 > /dev/null 2> /tmp/e; [ \$? = 1 ] && grep -q 'has no tx ring bound' /tmp/e"
 check "a bad port spec fails and says why" \
