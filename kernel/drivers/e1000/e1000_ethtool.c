@@ -136,6 +136,7 @@ static int lm_set_ringparam(struct net_device *dev,
 {
 	struct lm_e1000 *a = netdev_priv(dev);
 	unsigned int rx = ring->rx_pending, tx = ring->tx_pending;
+	int err;
 
 	if (ring->rx_mini_pending || ring->rx_jumbo_pending) {
 		NL_SET_ERR_MSG_MOD(extack, "no mini or jumbo rings");
@@ -151,7 +152,14 @@ static int lm_set_ringparam(struct net_device *dev,
 	tx = ALIGN(tx, E1000_RING_ALIGN_DESCS);
 	if (rx == a->rx_ring_size && tx == a->tx_ring_size)
 		return 0;
-	return lm_e1000_reinit(a, rx, tx, dev->mtu);
+	if (a->nm_rx || a->nm_tx) {
+		NL_SET_ERR_MSG_MOD(extack, "a ring is in netmap mode");
+		return -EBUSY;
+	}
+	err = lm_e1000_reinit(a, rx, tx, dev->mtu);
+	if (!err)
+		lm_e1000_nm_resized(a);	/* the port's slot counts follow */
+	return err;
 }
 
 static int lm_get_sset_count(struct net_device *dev, int sset)

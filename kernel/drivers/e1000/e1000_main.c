@@ -348,6 +348,11 @@ static netdev_tx_t lm_e1000_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct lm_e1000_slot *s;
 	dma_addr_t dma;
 
+	/* The tx ring belongs to netmap: the stack's frames go to the host
+	 * rx ring.  (Flipped only while the device is down.) */
+	if (READ_ONCE(a->nm_tx))
+		return lm_e1000_nm_host_xmit(a, skb);
+
 	/* Short frames are padded in software: the device only pads with
 	 * TCTL.PSP, which does not cover every model and emulation. */
 	if (skb_put_padto(skb, ETH_ZLEN))
@@ -461,12 +466,23 @@ static int lm_e1000_poll(struct napi_struct *napi, int budget)
 	struct lm_e1000 *a = container_of(napi, struct lm_e1000, napi);
 	int done;
 
-	lm_tx_clean(a, budget);
-	done = lm_rx_clean(a, budget);
-	/* A refill that failed for lack of memory is retried next poll. */
-	if (lm_ring_unused(&a->rx) >= LM_E1000_RX_REFILL_BATCH &&
-	    !lm_rx_refill(a, true))
-		done = budget;
+	/* A ring in netmap mode belongs to txsync/rxsync: NAPI only wakes
+	 * the application up. */
+	if (a->nm_tx)
+		lm_e1000_nm_notify(a, true);
+	else
+		lm_tx_clean(a, budget);
+
+	if (a->nm_rx) {
+		lm_e1000_nm_notify(a, false);
+		done = 0;
+	} else {
+		done = lm_rx_clean(a, budget);
+		/* A refill that failed for lack of memory: retry next poll. */
+		if (lm_ring_unused(&a->rx) >= LM_E1000_RX_REFILL_BATCH &&
+		    !lm_rx_refill(a, true))
+			done = budget;
+	}
 
 	if (done < budget && napi_complete_done(napi, done))
 		lm_irq_enable(a);
@@ -538,17 +554,22 @@ static void lm_e1000_watchdog(struct work_struct *work)
 
 /* ------------------------------------------------------ hardware set-up */
 
-/* Transmit initialization, 14.5. */
-static void lm_hw_configure_tx(struct lm_e1000 *a)
+/*
+ * Transmit initialization, 14.5.  The ring starts at @head (0 in stack
+ * mode; netmap mode keeps the kring's position so slot i stays descriptor i).
+ */
+static void lm_hw_configure_tx(struct lm_e1000 *a, u32 head)
 {
 	struct lm_e1000_ring *r = &a->tx;
 	u32 tctl;
 
+	r->next_to_use = head;
+	r->next_to_clean = head;
 	e1k_wr32(a, E1000_TDBAL, lower_32_bits(r->desc_dma));
 	e1k_wr32(a, E1000_TDBAH, upper_32_bits(r->desc_dma));
 	e1k_wr32(a, E1000_TDLEN, r->count * E1000_DESC_SIZE);
-	e1k_wr32(a, E1000_TDH, 0);
-	e1k_wr32(a, E1000_TDT, 0);
+	e1k_wr32(a, E1000_TDH, head);
+	e1k_wr32(a, E1000_TDT, head);
 	e1k_wr32(a, E1000_TIDV, 0);
 	e1k_wr32(a, E1000_TADV, 0);
 	e1k_wr32(a, E1000_TIPG,
@@ -561,10 +582,14 @@ static void lm_hw_configure_tx(struct lm_e1000 *a)
 	e1k_wr32(a, E1000_TCTL, tctl);
 }
 
-/* Receive initialization, 14.4, up to (not including) RCTL.EN. */
-static void lm_hw_configure_rx(struct lm_e1000 *a)
+/* Receive initialization, 14.4, up to (not including) RCTL.EN; the ring
+ * starts empty at @head (see lm_hw_configure_tx). */
+static void lm_hw_configure_rx(struct lm_e1000 *a, u32 head)
 {
 	struct lm_e1000_ring *r = &a->rx;
+
+	r->next_to_use = head;
+	r->next_to_clean = head;
 
 	/* Interrupt moderation through ITR only (13.4.18); the rx delay
 	 * timers stay off so each frame raises RXT0 at once. */
@@ -575,8 +600,8 @@ static void lm_hw_configure_rx(struct lm_e1000 *a)
 	e1k_wr32(a, E1000_RDBAL, lower_32_bits(r->desc_dma));
 	e1k_wr32(a, E1000_RDBAH, upper_32_bits(r->desc_dma));
 	e1k_wr32(a, E1000_RDLEN, r->count * E1000_DESC_SIZE);
-	e1k_wr32(a, E1000_RDH, 0);
-	e1k_wr32(a, E1000_RDT, 0);
+	e1k_wr32(a, E1000_RDH, head);
+	e1k_wr32(a, E1000_RDT, head);
 	a->rx_discard = false;
 }
 
@@ -620,28 +645,42 @@ static void lm_e1000_set_rx_mode(struct net_device *dev)
 
 /* ---------------------------------------------------------------- up/down */
 
-static int lm_e1000_up(struct lm_e1000 *a)
+/*
+ * Bring the device up: MAC (14.3), rings (14.4, 14.5), filters, interrupts.
+ * A ring in netmap mode is filled from its kring instead of with skbs.
+ * Called with RTNL held.
+ */
+int lm_e1000_up(struct lm_e1000 *a)
 {
 	struct net_device *dev = a->netdev;
 	u32 rctl;
 	int err;
 
+	ASSERT_RTNL();
+	mutex_lock(&a->ring_lock);
 	a->rx_buf_len = lm_rx_buf_len_for(dev->mtu);
 	err = lm_ring_alloc(a, &a->rx, a->rx_ring_size);
 	if (err)
-		return err;
+		goto err_unlock;
 	err = lm_ring_alloc(a, &a->tx, a->tx_ring_size);
 	if (err)
 		goto err_free_rx_ring;
 
 	lm_e1000_hw_configure_mac(a);
 	lm_e1000_hw_set_rar(a, 0, dev->dev_addr);
-	lm_hw_configure_tx(a);
-	lm_hw_configure_rx(a);
-	/* Every slot but one gets a buffer before the receiver starts. */
-	if (!lm_rx_refill(a, false)) {
-		err = -ENOMEM;
-		goto err_release_rx;
+	lm_hw_configure_tx(a, a->nm_tx ? lm_e1000_nm_tx_start(a) : 0);
+	if (a->nm_rx) {
+		lm_hw_configure_rx(a, lm_e1000_nm_rx_head(a));
+		err = lm_e1000_nm_rx_start(a);
+		if (err)
+			goto err_release_rx;
+	} else {
+		lm_hw_configure_rx(a, 0);
+		/* Every slot but one gets a buffer before the receiver starts. */
+		if (!lm_rx_refill(a, false)) {
+			err = -ENOMEM;
+			goto err_release_rx;
+		}
 	}
 
 	err = request_irq(a->pdev->irq, lm_e1000_intr, IRQF_SHARED,
@@ -669,6 +708,7 @@ static int lm_e1000_up(struct lm_e1000 *a)
 	lm_irq_enable(a);
 	netif_start_queue(dev);
 	mod_delayed_work(system_wq, &a->watchdog, 0);
+	mutex_unlock(&a->ring_lock);
 	return 0;
 
 err_release_rx:
@@ -676,16 +716,20 @@ err_release_rx:
 	lm_ring_free(a, &a->tx);
 err_free_rx_ring:
 	lm_ring_free(a, &a->rx);
+err_unlock:
+	mutex_unlock(&a->ring_lock);
 	return err;
 }
 
-/* Stop the device and free rings; safe to call twice. */
-static void lm_e1000_down(struct lm_e1000 *a)
+/* Stop the device and free rings; safe to call twice.  RTNL held. */
+void lm_e1000_down(struct lm_e1000 *a)
 {
 	struct net_device *dev = a->netdev;
 
 	if (test_and_set_bit(LM_E1000_DOWN, &a->state))
 		return;
+	/* A sync that already runs finishes first; later ones see DOWN. */
+	mutex_lock(&a->ring_lock);
 
 	netif_tx_disable(dev);
 	lm_irq_disable(a);
@@ -706,6 +750,7 @@ static void lm_e1000_down(struct lm_e1000 *a)
 	netdev_reset_queue(dev);
 	lm_ring_free(a, &a->tx);
 	lm_ring_free(a, &a->rx);
+	mutex_unlock(&a->ring_lock);
 	lm_set_carrier(a, false);
 }
 
@@ -776,7 +821,12 @@ static int lm_e1000_change_mtu(struct net_device *dev, int new_mtu)
 {
 	struct lm_e1000 *a = netdev_priv(dev);
 
-	/* dev->min_mtu/max_mtu were checked by the core. */
+	/* dev->min_mtu/max_mtu were checked by the core.  A netmap ring's
+	 * buffers have a fixed size: no MTU change under an application. */
+	if (a->nm_rx || a->nm_tx) {
+		netdev_info(dev, "MTU change refused: a ring is in netmap mode\n");
+		return -EBUSY;
+	}
 	return lm_e1000_reinit(a, a->rx_ring_size, a->tx_ring_size, new_mtu);
 }
 
@@ -980,11 +1030,18 @@ static int lm_e1000_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	err = register_netdev(dev);
 	if (err)
 		goto err_napi_del;
+	err = lm_e1000_nm_attach(a);
+	if (err) {
+		dev_err(&pdev->dev, "cannot register with the livemap core: %d\n", err);
+		goto err_unregister;
+	}
 
 	netif_info(a, probe, dev, "Intel 82540EM at %s, MAC %pM\n",
 		   pci_name(pdev), dev->dev_addr);
 	return 0;
 
+err_unregister:
+	unregister_netdev(dev);
 err_napi_del:
 	netif_napi_del(&a->napi);
 err_unmap:
@@ -1004,6 +1061,8 @@ static void lm_e1000_remove(struct pci_dev *pdev)
 	struct lm_e1000 *a = netdev_priv(dev);
 
 	set_bit(LM_E1000_REMOVING, &a->state);
+	/* Rings in netmap mode return to the stack; bound files see ENXIO. */
+	lm_e1000_nm_detach(a);
 	cancel_work_sync(&a->reset_task);
 	unregister_netdev(dev);		/* stops the interface: down() */
 	cancel_delayed_work_sync(&a->watchdog);
@@ -1034,7 +1093,20 @@ static struct pci_driver lm_e1000_driver = {
 	.remove		= lm_e1000_remove,
 	.shutdown	= lm_e1000_shutdown,
 };
-module_pci_driver(lm_e1000_driver);
+static int __init lm_e1000_init(void)
+{
+	int err = lm_e1000_nm_check_params();
+
+	return err ? err : pci_register_driver(&lm_e1000_driver);
+}
+
+static void __exit lm_e1000_exit(void)
+{
+	pci_unregister_driver(&lm_e1000_driver);
+}
+
+module_init(lm_e1000_init);
+module_exit(lm_e1000_exit);
 
 MODULE_DESCRIPTION("livemap: Intel 82540EM driver with hitless netmap mode");
 MODULE_LICENSE("GPL");

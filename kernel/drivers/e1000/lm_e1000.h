@@ -36,6 +36,9 @@
 
 #include "e1000_regs.h"
 
+struct lm_adapter;
+struct lm_kring;
+
 #define LM_E1000_NAME		"livemap_e1000"
 
 #define LM_E1000_DEFAULT_RING	256
@@ -159,6 +162,15 @@ struct lm_e1000 {
 	u16 link_speed;			/* Mb/s, valid with carrier */
 	bool link_full_duplex;
 	u32 msg_enable;
+
+	/* netmap (e1000_netmap.c) */
+	struct lm_adapter *na;		/* our port in the livemap core */
+	struct lm_kring *nm_rx;		/* rx ring in netmap mode, or NULL */
+	struct lm_kring *nm_tx;		/* tx ring in netmap mode, or NULL */
+	/* Rings and descriptors vs. txsync/rxsync: held by up/down and by
+	 * the syncs (which run in process context). Innermost lock. */
+	struct mutex ring_lock;
+	struct work_struct nm_rereg_task;
 };
 
 /* adapter->state bits */
@@ -266,8 +278,21 @@ void lm_e1000_ring_stats_read(struct lm_e1000_ring_stats *dst,
 			      const struct lm_e1000_ring_stats *src);
 void lm_e1000_tx_drops_read(struct lm_e1000_tx_drops *dst,
 			    const struct lm_e1000_tx_drops *src);
+int lm_e1000_up(struct lm_e1000 *a);
+void lm_e1000_down(struct lm_e1000 *a);
 int lm_e1000_reinit(struct lm_e1000 *a, unsigned int rx_count,
 		    unsigned int tx_count, unsigned int mtu);
+
+/* e1000_netmap.c */
+int lm_e1000_nm_check_params(void);
+int lm_e1000_nm_attach(struct lm_e1000 *a);
+void lm_e1000_nm_detach(struct lm_e1000 *a);
+void lm_e1000_nm_resized(struct lm_e1000 *a);
+u32 lm_e1000_nm_rx_head(struct lm_e1000 *a);
+int lm_e1000_nm_rx_start(struct lm_e1000 *a);
+u32 lm_e1000_nm_tx_start(struct lm_e1000 *a);
+netdev_tx_t lm_e1000_nm_host_xmit(struct lm_e1000 *a, struct sk_buff *skb);
+void lm_e1000_nm_notify(struct lm_e1000 *a, bool tx);
 
 /* e1000_ethtool.c */
 void lm_e1000_set_ethtool_ops(struct net_device *netdev);

@@ -32,6 +32,7 @@ phase() {
 	usleep 300000
 	is "$(( $(rxp) - _b ))" "$2" "$1: $2 of 200 frames reach the stack"
 }
+check "livemap core loads" lm_insmod livemap
 check "livemap_e1000 loads" lm_insmod livemap_e1000
 check "eth0 appears" wait_until 10 test -e /sys/class/net/eth0
 ip link set eth0 up
@@ -64,6 +65,7 @@ phase foreign-promisc-off 0
 e1000_ethtool -S eth0 >/tmp/stats.txt
 send_file /tmp/stats.txt ethtool-S.txt
 check "livemap_e1000 unloads" rmmod livemap_e1000
+check "livemap core unloads" rmmod livemap
 EOF2
 }
 

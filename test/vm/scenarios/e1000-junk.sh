@@ -11,6 +11,7 @@ TIMEOUT=200
 guest() {
 	cat <<'EOF2'
 st() { e1000_ethtool -s eth0 "$1"; }
+check "livemap core loads" lm_insmod livemap
 check "livemap_e1000 loads" lm_insmod livemap_e1000
 check "eth0 appears" wait_until 10 test -e /sys/class/net/eth0
 for mtu in 1500 3000; do
@@ -38,6 +39,7 @@ for mtu in 1500 3000; do
 	ip link set eth0 down
 done
 check "livemap_e1000 unloads" rmmod livemap_e1000
+check "livemap core unloads" rmmod livemap
 EOF2
 }
 

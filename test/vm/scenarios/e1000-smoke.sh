@@ -6,6 +6,7 @@ TIMEOUT=120
 
 guest() {
 	cat <<'EOF2'
+check "livemap core loads" lm_insmod livemap
 check "livemap_e1000 loads" lm_insmod livemap_e1000
 check "eth0 appears" wait_until 10 test -e /sys/class/net/eth0
 check "eth0 is driven by livemap_e1000" sh -c 'e1000_ethtool -i eth0 | grep -q "^driver livemap_e1000 "'
@@ -37,6 +38,7 @@ check "MTU 20000 refused" sh -c '! ip link set eth0 mtu 20000 2>/dev/null'
 check "MTU back to 1500" ip link set eth0 mtu 1500
 check "carrier after MTU changes" wait_until 10 sh -c '[ "$(cat /sys/class/net/eth0/carrier)" = 1 ]'
 check "livemap_e1000 unloads" rmmod livemap_e1000
+check "livemap core unloads" rmmod livemap
 check "eth0 is gone" test ! -e /sys/class/net/eth0
 EOF2
 }

@@ -7,6 +7,7 @@ TIMEOUT=180
 
 guest() {
 	cat <<'EOF2'
+check "livemap core loads" lm_insmod livemap
 check "livemap_e1000 loads" lm_insmod livemap_e1000
 check "eth0 appears" wait_until 10 test -e /sys/class/net/eth0
 ip link set eth0 up
@@ -33,6 +34,7 @@ send_file /tmp/stats.txt ethtool-S.txt
 is "$(e1000_ethtool -s eth0 rx_alloc_failed)/$(e1000_ethtool -s eth0 tx_dma_failed)" 0/0 \
 	"no allocation or mapping failure"
 check "livemap_e1000 unloads" rmmod livemap_e1000
+check "livemap core unloads" rmmod livemap
 EOF2
 }
 
