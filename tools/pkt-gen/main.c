@@ -162,6 +162,11 @@ static int parse_args(struct pg_conf *c, int argc, char **argv)
 		fprintf(stderr, "pkt-gen: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
+	if (c->nocopy && c->func != PG_TX) {
+		/* txseq must write each header; others do not send from tx */
+		fprintf(stderr, "pkt-gen: -z/--nocopy is for -f tx\n");
+		return -1;
+	}
 	if (c->seqlog && c->func != PG_RXSEQ) {
 		fprintf(stderr, "pkt-gen: --seqlog is for -f rxseq\n");
 		return -1;
