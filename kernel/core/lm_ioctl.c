@@ -312,7 +312,8 @@ static int lm_port_info(const char *uname, struct nmreq_port_info_get *pi)
 	pi->nr_mem_id = 1;
 	if (lm_pipe_name(name)) {
 		/* Describe the pipe without creating it. */
-		lm_pipe_geometry(0, &slots);
+		if (lm_pipe_info(name, &slots))
+			return -EINVAL;
 		pi->nr_tx_slots = pi->nr_rx_slots = slots;
 		pi->nr_tx_rings = pi->nr_rx_rings = 1;
 		return 0;

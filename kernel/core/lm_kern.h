@@ -169,6 +169,7 @@ void lm_host_purge(struct lm_kring *kring);
 bool lm_pipe_name(const char *name);
 struct lm_adapter *lm_pipe_get(const char *name, u32 slots_hint);
 void lm_pipe_geometry(u32 slots_hint, u32 *slots);
+int lm_pipe_info(const char *name, u32 *slots);
 void lm_pipe_put(struct lm_adapter *na);
 
 /* ------------------------------------------------------------ control */

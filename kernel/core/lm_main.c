@@ -208,7 +208,7 @@ static int lm_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!na)
 		return -ENXIO;
 	mem = priv->mem;
-	if (!(vma->vm_flags & VM_SHARED))
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;	/* a private copy would not see the kernel's writes */
 	if (vma->vm_pgoff >= mem->npages ||
 	    vma_pages(vma) > mem->npages - vma->vm_pgoff) {

@@ -79,8 +79,7 @@ void lm_pipe_geometry(u32 slots_hint, u32 *slots)
 
 	lm_mem_geometry(&g);
 	max = (g.ring_size - sizeof(struct netmap_ring)) / sizeof(struct netmap_slot);
-	*slots = slots_hint ? clamp_t(u32, slots_hint, LM_PIPE_MIN_SLOTS, max) :
-			      min_t(u32, lm_pipe_slots, max);
+	*slots = clamp_t(u32, slots_hint ?: lm_pipe_slots, LM_PIPE_MIN_SLOTS, max);
 }
 
 static int lm_pipe_txsync(struct lm_kring *t, unsigned int flags)
@@ -225,6 +224,37 @@ err_free_ends:
 	return NULL;
 }
 
+static struct lm_pipe *lm_pipe_find(const char *base, const char *id)
+{
+	struct lm_pipe *pipe;
+
+	list_for_each_entry(pipe, &lm_pipes, list)
+		if (!strcmp(pipe->base, base) && !strcmp(pipe->id, id))
+			return pipe;
+	return NULL;
+}
+
+/*
+ * Slots per ring of pipe end "name": the pipe's own if it exists, else
+ * what it would get.  -EINVAL for a malformed name.
+ */
+int lm_pipe_info(const char *name, u32 *slots)
+{
+	char base[NETMAP_REQ_IFNAMSIZ], id[NETMAP_REQ_IFNAMSIZ];
+	struct lm_pipe *pipe;
+
+	if (lm_pipe_split(name, base, id) < 0)
+		return -EINVAL;
+	mutex_lock(&lm_core_lock);
+	pipe = lm_pipe_find(base, id);
+	if (pipe)
+		*slots = pipe->end[0]->tx_rings[0].nkr_num_slots;
+	else
+		lm_pipe_geometry(0, slots);
+	mutex_unlock(&lm_core_lock);
+	return 0;
+}
+
 /*
  * The adapter of pipe end "name", created with its peer on first use.
  * Returns it with a reference (drop with lm_pipe_put()), or an ERR_PTR.
@@ -240,13 +270,9 @@ struct lm_adapter *lm_pipe_get(const char *name, u32 slots_hint)
 	end = lm_pipe_split(name, base, id);
 	if (end < 0)
 		return ERR_PTR(-EINVAL);
-	list_for_each_entry(pipe, &lm_pipes, list)
-		if (!strcmp(pipe->base, base) && !strcmp(pipe->id, id))
-			goto found;
-	pipe = lm_pipe_create(base, id, slots_hint);
+	pipe = lm_pipe_find(base, id) ?: lm_pipe_create(base, id, slots_hint);
 	if (!pipe)
 		return ERR_PTR(-ENOMEM);
-found:
 	pipe->binders++;
 	lm_adapter_get(pipe->end[end]);
 	return pipe->end[end];

@@ -289,6 +289,32 @@ static void test_info(void)
 	po.nr_mem_id = 5;
 	is_int(xioctl(fd, NIOCCTRL, &h), EINVAL, "POOLS_INFO_GET mem_id 5: EINVAL");
 	close(fd);
+
+	/* A slot-count hint shapes a new pipe; the other end and
+	 * PORT_INFO_GET see the same geometry. */
+	{
+		struct nmreq_register r;
+		int f1 = dev_open(), f2 = dev_open();
+
+		memset(&r, 0, sizeof(r));
+		r.nr_mode = NR_REG_ALL_NIC;
+		r.nr_tx_slots = 256;
+		cu_hdr(&h, "sz{0", NETMAP_REQ_REGISTER, &r);
+		is_int(xioctl(f1, NIOCCTRL, &h), 0, "register sz{0 asking for 256 slots");
+		is_int(r.nr_tx_slots, 256, "  got 256 tx slots");
+		is_int(r.nr_rx_slots, 256, "  and 256 rx slots");
+		memset(&r, 0, sizeof(r));
+		r.nr_mode = NR_REG_ALL_NIC;
+		cu_hdr(&h, "sz}0", NETMAP_REQ_REGISTER, &r);
+		is_int(xioctl(f2, NIOCCTRL, &h), 0, "register the other end sz}0 without a hint");
+		is_int(r.nr_rx_slots, 256, "  it has the pipe's 256 slots");
+		memset(&pi, 0, sizeof(pi));
+		cu_hdr(&h, "sz{0", NETMAP_REQ_PORT_INFO_GET, &pi);
+		ok(xioctl(f2, NIOCCTRL, &h) == 0 && pi.nr_tx_slots == 256,
+		   "  PORT_INFO_GET reports the existing pipe's 256 slots (%u)", pi.nr_tx_slots);
+		close(f1);
+		close(f2);
+	}
 }
 
 static void test_legacy(void)
