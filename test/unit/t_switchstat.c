@@ -196,6 +196,18 @@ static void test_inside(void)
 	cyc_is(1, C_STACK_LOST, 10, "stack_lost after exit 1");
 	is_int(jget("tail_lost"), 10, "tail_lost: the last 10 reached nobody");
 	is_int(jget("missing"), 30, "30 missing in all");
+	cyc_is(1, C_EXIT, 20, "both holes are nearer exit 1 than any enter");
+	/*
+	 * A switch in two steps (a reset per ring): the application's first
+	 * frames arrive between them, the second step loses 205..229.  Those
+	 * belong to the enter, not to netmap mode.
+	 */
+	put("st.log", "0 200\n400 200\n800 200\n");
+	put("nm.log", "# lm-seqlog 1\n200 5\n230 170\n# lm-seqlog 1\n600 200\n");
+	is_int(SW(STD, "--sent", "1000"), 1, "two-step enter: exit 1");
+	cyc_is(1, C_ENTER, 25, "two-step enter: the hole after the first frames is enter_lost");
+	cyc_is(1, C_NETMAP_LOST, 25, "two-step enter: of which inside the netmap span");
+	cyc_is(1, C_EXIT, 0, "two-step enter: exit clean");
 }
 
 static void test_dup_across(void)
@@ -301,6 +313,15 @@ static void test_plot(void)
 		ok(found, "exit bin [0,10) ms: 15 to the stack, 5 lost");
 	}
 	is_int(SW(STD, "--sent", "1000", "--svg", path("p.svg")), 2, "--svg without --rate: usage");
+	/* Nothing in netmap mode: no span, no plot, the verdict stands. */
+	unlink(path("p.svg"));
+	put("nm.log", "# lm-seqlog 1\n# lm-seqlog 1\n");
+	put("st.log", "0 1000\n");
+	is_int(SW(STD, "--sent", "1000", "--rate", "2000", "--svg", path("p.svg")), 0,
+	       "no netmap frames: verdict 0 (the stack got all), no plot");
+	ok(access(path("p.svg"), F_OK), "no svg written without a span");
+	is_int(SW(STD, "--sent", "1000", "--rate", "2000", "--svg", path("p.svg"),
+		  "--plot-cycle", "1"), 2, "--plot-cycle of an empty period: exit 2");
 }
 
 static void test_bad(void)

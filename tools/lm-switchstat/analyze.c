@@ -259,25 +259,25 @@ static void window(struct sw *s, uint64_t a, uint64_t b, int before, int after)
 	for (off = a; off < b; off++) {
 		if (s->map[off] & SW_CNT_MASK)
 			continue;
+		if (have && off > s_lo && off < s_hi)
+			s->cyc[before].stack_lost++;	/* of which: in stack mode */
 		if (!have) {
 			if (!before)
 				s->pre_lost++;
 			else
 				s->cyc[empty_in ? empty_in : before].between_lost++;
-		} else if (off < s_lo) {
+		} else if (empty_in && off > s_lo && off < s_hi) {
+			s->cyc[empty_in].between_lost++;
+		} else if (2 * off < s_lo + s_hi) {	/* nearer the exit before */
 			if (before)
 				s->cyc[before].exit_lost++;
 			else
 				s->pre_lost++;
-		} else if (off > s_hi) {
+		} else {				/* nearer the enter after */
 			if (after)
 				s->cyc[after].enter_lost++;
 			else
 				s->tail_lost++;
-		} else if (empty_in) {
-			s->cyc[empty_in].between_lost++;
-		} else {
-			s->cyc[before].stack_lost++;
 		}
 	}
 }
@@ -331,10 +331,16 @@ int sw_analyze(struct sw *s)
 			struct sw_cycle *c = &s->cyc[spans[j]];
 
 			for (off = c->lo; off <= c->hi; off++) {
-				if (!(s->map[off] & SW_CNT_MASK))
-					c->netmap_lost++;
-				else if (s->map[off] & SW_BY_STACK)
-					c->stack_in_span++;
+				if (s->map[off] & SW_CNT_MASK) {
+					if (s->map[off] & SW_BY_STACK)
+						c->stack_in_span++;
+					continue;
+				}
+				c->netmap_lost++;	/* of which: in netmap mode */
+				if (2 * off < c->lo + c->hi)
+					c->enter_lost++;
+				else
+					c->exit_lost++;
 			}
 		}
 	}
@@ -359,8 +365,7 @@ int sw_analyze(struct sw *s)
 	if (s->attributed) {
 		sum = s->pre_lost + s->tail_lost;
 		for (p = 0; p <= s->np; p++)
-			sum += s->cyc[p].enter_lost + s->cyc[p].exit_lost + s->cyc[p].netmap_lost +
-			       s->cyc[p].stack_lost + s->cyc[p].between_lost;
+			sum += s->cyc[p].enter_lost + s->cyc[p].exit_lost + s->cyc[p].between_lost;
 		if (sum != s->missing)
 			return -1;
 	}

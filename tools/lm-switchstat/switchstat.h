@@ -16,21 +16,28 @@
  * mod 2^32); a number whose offset is >= sent is "outside".  Per offset one
  * byte: receptions (saturating) and which readers saw it.
  *
- * Attribution.  A non-empty netmap period p received offsets [lo_p, hi_p].
- * Between two such spans lies a stack window; within a window the stack
- * received [s_lo, s_hi].  A missing offset in window j (after period j,
- * before period j+1) is
- *     < s_lo        lost at exit of period j (or before the stream reached
- *                   the stack, for j = 0)
- *     > s_hi        lost at enter of period j+1 (or the tail, j = last)
- *     in between    lost in stack mode after exit j (stack_lost)
- * and a missing offset inside [lo_p, hi_p] was lost in netmap mode.  A
- * window where the stack received nothing cannot be split: its losses are
- * `between_lost` of the cycle before it.  A period in which the application
- * received nothing has no span: the window around it carries its losses
- * (its internal holes count as the empty period's between_lost), and the
- * cycle is marked unattributed.  Duplicates and out-of-order ranges go to
- * the cycle whose span is nearest.
+ * Attribution: every missing frame goes to the switch event nearest to it
+ * in stream time.  A non-empty netmap period p received offsets [lo_p,
+ * hi_p]; between two such spans lies a stack window where the stack
+ * received [s_lo, s_hi].  A missing offset
+ *     in a span, before its middle       lost at enter of that period
+ *     in a span, after its middle        lost at exit of that period
+ *     in a window, before its middle     lost at exit of the period before
+ *                                        (pre_lost if there is none)
+ *     in a window, after its middle      lost at enter of the period after
+ *                                        (tail_lost if there is none)
+ * (the window's middle is that of [s_lo, s_hi]).  Nearest, not strictly
+ * at the boundary: a switch may take several steps (a reset per ring),
+ * and the application's first frame can arrive between two of them; the
+ * frames the second step loses belong to the enter all the same.  Of
+ * these, netmap_lost counts the ones inside a span and stack_lost the
+ * ones inside [s_lo, s_hi] (where they happened, not an extra loss).
+ * A window where the stack received nothing cannot be split: its losses
+ * are `between_lost` of the cycle before it.  A period in which the
+ * application received nothing has no span: the window around it carries
+ * it, its holes inside [s_lo, s_hi] count as the empty period's
+ * between_lost, and the cycle is marked empty.  Duplicates and
+ * out-of-order ranges go to the cycle whose span is nearest.
  */
 #ifndef LIVEMAP_SWITCHSTAT_H
 #define LIVEMAP_SWITCHSTAT_H

@@ -227,7 +227,8 @@ after() {
 	"$TOP/build/user/bin/lm-switchstat" --stack "$ARTIFACTS/stack.seqlog" \
 		--netmap "$ARTIFACTS/netmap.seqlog" --sent "$extent" --rate "$SW_RATE" \
 		--tsv "$ARTIFACTS/switchstat.tsv" --svg "$ARTIFACTS/switch.svg" \
-		--bins "$ARTIFACTS/bins.tsv" --title "livemap_e1000 switch_mode=$SW_MODE" >"$sj"
+		--bins "$ARTIFACTS/bins.tsv" --window-ms "${SW_PLOT_MS:-200}" \
+		--title "livemap_e1000 switch_mode=$SW_MODE, $SW_RATE frames/s" >"$sj"
 	rc=$?
 	check "lm-switchstat analysed the run (exit $rc: 0 exact, 1 not)" test $rc -le 1 || return 1
 	is "$(json_get "$sj" periods)" "$SW_CYCLES" "one netmap period per cycle in the log"

@@ -13,6 +13,7 @@ SW_PAUSE=2
 # e1000 holds rx for 1 s (RCTL write), so a 0.5 s hold receives nothing
 # and no enter/exit could be attributed (measured: 0 frames in 2 of 2).
 SW_HOLD=2
+SW_PLOT_MS=1500	# the plot spans both resets of an enter
 SW_ASSERT=0
 TIMEOUT=$((90 + SW_CYCLES * 15))
 # shellcheck disable=SC1091
