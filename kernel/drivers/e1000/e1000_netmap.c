@@ -307,6 +307,12 @@ static int lm_nm_switch_reset(struct lm_e1000 *a, struct lm_kring *kring,
 			goto out;
 		}
 	}
+	/* Leaving tx: let the frames the last txsync posted go out first
+	 * (bounded; whatever is still queued after that is lost). */
+	if (!on && kring->dir == LM_TX && !test_bit(LM_E1000_DOWN, &a->state) &&
+	    e1k_poll(a, E1000_TDH, E1000_DH_MASK, a->tx.next_to_use,
+		     50, LM_E1000_TX_DRAIN_US, NULL))
+		netdev_info(dev, "netmap: tx not drained before the switch\n");
 	lm_e1000_down(a);
 	*slotp = on ? kring : NULL;
 	err = lm_e1000_up(a);

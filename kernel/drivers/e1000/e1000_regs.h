@@ -184,6 +184,9 @@
 #define E1000_TIPG_IPGR1_COPPER	8
 #define E1000_TIPG_IPGR2_COPPER	6
 
+/* RDH/RDT/TDH/TDT: descriptor index in bits 15:0 */
+#define E1000_DH_MASK		GENMASK(15, 0)
+
 /* RAH, 13.4.28 */
 #define E1000_RAH_AV		BIT(31)	/* address valid */
 

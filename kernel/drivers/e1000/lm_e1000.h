@@ -56,6 +56,8 @@ struct lm_kring;
 #define LM_E1000_MAX_INT_RATE	20000
 #define LM_E1000_WATCHDOG_INTERVAL (2 * HZ)
 #define LM_E1000_TX_TIMEOUT	(5 * HZ)
+/* Longest wait for the device to drain tx before a reset-mode switch. */
+#define LM_E1000_TX_DRAIN_US	10000
 
 enum lm_slot_owner {
 	LM_SLOT_EMPTY = 0,	/* no buffer attached */
