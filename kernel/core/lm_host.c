@@ -55,13 +55,18 @@ netdev_tx_t lm_host_xmit(struct lm_adapter *na, struct sk_buff *skb)
 	struct lm_kring *kring = lm_host_rx_kring(na);
 	unsigned long irqflags;
 
-	if (!kring || !lm_kring_is_on(kring))
+	if (!kring)
 		goto drop;
+	/*
+	 * The ON test is made under the queue lock: lm_kring_off() clears ON
+	 * before lm_host_purge() takes this lock, so an skb is either queued
+	 * before the purge (and counted by it) or sees the ring off here.
+	 */
 	spin_lock_irqsave(&kring->host_q.lock, irqflags);
-	if (skb_queue_len(&kring->host_q) >= kring->nkr_num_slots - 1) {
-		lm_host_drop(kring);
+	if (!lm_kring_is_on(kring) ||
+	    skb_queue_len(&kring->host_q) >= kring->nkr_num_slots - 1) {
 		spin_unlock_irqrestore(&kring->host_q.lock, irqflags);
-		goto free;
+		goto drop;
 	}
 	__skb_queue_tail(&kring->host_q, skb);
 	spin_unlock_irqrestore(&kring->host_q.lock, irqflags);
@@ -70,7 +75,6 @@ netdev_tx_t lm_host_xmit(struct lm_adapter *na, struct sk_buff *skb)
 
 drop:
 	lm_host_drop(kring);
-free:
 	dev_kfree_skb_any(skb);
 	return NETDEV_TX_OK;
 }
