@@ -27,6 +27,9 @@ unsigned int br_forward(struct br_dir *dir, unsigned int limit);
 /* Frames waiting in src's rx rings. */
 int br_rx_pending(const struct nmport_d *src);
 
+/* Frames queued on dst's tx rings that the kernel has not taken yet. */
+int br_tx_pending(const struct nmport_d *dst);
+
 /* legacy.c: both ports through nm_open(); *shared: one memory region */
 int br_legacy_open(const char *spec[2], struct nmport_d *p[2], int *shared);
 void br_legacy_close(void);

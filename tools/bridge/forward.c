@@ -23,6 +23,16 @@ int br_rx_pending(const struct nmport_d *src)
 	return 0;
 }
 
+int br_tx_pending(const struct nmport_d *dst)
+{
+	unsigned int ti;
+
+	for (ti = dst->first_tx_ring; ti <= dst->last_tx_ring; ti++)
+		if (nm_tx_pending(NETMAP_TXRING(dst->nifp, ti)))
+			return 1;
+	return 0;
+}
+
 /* one rx ring into one tx ring, at most limit rx slots; returns rx slots used */
 static unsigned int br_ring_pair(struct br_dir *dir, struct netmap_ring *rx,
 				 struct netmap_ring *tx, unsigned int limit)

@@ -174,7 +174,14 @@ int main(int argc, char **argv)
 			else
 				pfd[i].events |= POLLIN;
 		}
-		if (poll(pfd, 2, 100) < 0 && errno != EINTR) {
+		/*
+		 * Frames the kernel could not take yet (a pipe peer that is
+		 * full) are pushed by the next poll()'s txsync, but nothing
+		 * wakes a poller that waits for rx only when the peer drains:
+		 * retry soon instead of sleeping the full interval.
+		 */
+		if (poll(pfd, 2, br_tx_pending(p[0]) || br_tx_pending(p[1]) ?
+			 1 : 100) < 0 && errno != EINTR) {
 			fprintf(stderr, "bridge: poll: %s\n", strerror(errno));
 			status = 1;
 			break;
