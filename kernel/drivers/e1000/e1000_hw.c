@@ -129,7 +129,7 @@ void lm_e1000_hw_configure_mac(struct lm_e1000 *a)
 }
 
 /*
- * Receive address register pair, 13.4.28.  AV is dropped while the low
+ * Receive address register pair, 13.5.2/13.5.3.  AV is dropped while the low
  * half changes so the filter never matches a half-written address.
  */
 void lm_e1000_hw_set_rar(struct lm_e1000 *a, unsigned int idx, const u8 *mac)
@@ -149,7 +149,7 @@ void lm_e1000_hw_clear_rar(struct lm_e1000 *a, unsigned int idx)
 }
 
 /*
- * Multicast hash with RCTL.MO = 00 (13.4.27): the 12 bits [47:36] of the
+ * Multicast hash with RCTL.MO = 00 (13.5.1, Figure 13-2): the 12 bits [47:36] of the
  * destination address select one of the 4096 bits of the MTA; bits 11:5
  * pick the register, bits 4:0 the bit in it.
  */
@@ -209,7 +209,7 @@ u32 lm_e1000_rctl_bsize(unsigned int buf_len)
 }
 
 /*
- * Fold the clear-on-read statistics registers (13.7) into 64-bit totals.
+ * Fold the clear-on-read statistics registers (Table 13-2) into 64-bit totals.
  * 64-bit counters: the low register is read first, the high one latches
  * and clears the pair.
  */

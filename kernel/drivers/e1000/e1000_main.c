@@ -582,8 +582,12 @@ static void lm_hw_configure_tx(struct lm_e1000 *a, u32 head)
 	e1k_wr32(a, E1000_TCTL, tctl);
 }
 
-/* Receive initialization, 14.4, up to (not including) RCTL.EN; the ring
- * starts empty at @head (see lm_hw_configure_tx). */
+/*
+ * Receive initialization, 14.4, up to (not including) RCTL.EN; the ring
+ * starts empty at @head (see lm_hw_configure_tx).  RDH may only be written
+ * after a reset and before RCTL.EN (13.4.28: the device caches descriptors
+ * on chip), which is where lm_e1000_up() calls this.
+ */
 static void lm_hw_configure_rx(struct lm_e1000 *a, u32 head)
 {
 	struct lm_e1000_ring *r = &a->rx;
@@ -768,7 +772,6 @@ int lm_e1000_reinit(struct lm_e1000 *a, unsigned int rx_count,
 	int err;
 
 	ASSERT_RTNL();
-	set_bit(LM_E1000_RESETTING, &a->state);
 	if (netif_running(dev))
 		lm_e1000_down(a);
 	a->rx_ring_size = rx_count;
@@ -783,7 +786,6 @@ int lm_e1000_reinit(struct lm_e1000 *a, unsigned int rx_count,
 		if (lm_e1000_up(a))
 			netdev_err(dev, "cannot restart: interface stays down until reopened\n");
 	}
-	clear_bit(LM_E1000_RESETTING, &a->state);
 	return err;
 }
 

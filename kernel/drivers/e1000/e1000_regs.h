@@ -38,10 +38,10 @@
 #define E1000_TIPG	0x00410	/* RW  transmit inter packet gap, 13.4.34 */
 #define E1000_RDBAL	0x02800	/* RW  rx descriptor base low, 13.4.25 */
 #define E1000_RDBAH	0x02804	/* RW  rx descriptor base high */
-#define E1000_RDLEN	0x02808	/* RW  rx descriptor ring length (bytes) */
-#define E1000_RDH	0x02810	/* RW  rx descriptor head */
-#define E1000_RDT	0x02818	/* RW  rx descriptor tail */
-#define E1000_RDTR	0x02820	/* RW  rx delay timer */
+#define E1000_RDLEN	0x02808	/* RW  rx descriptor ring length (bytes), 13.4.27 */
+#define E1000_RDH	0x02810	/* RW  rx descriptor head, 13.4.28 */
+#define E1000_RDT	0x02818	/* RW  rx descriptor tail, 13.4.29 */
+#define E1000_RDTR	0x02820	/* RW  rx delay timer, 13.4.30 */
 #define E1000_RADV	0x0282C	/* RW  rx absolute interrupt delay */
 #define E1000_TDBAL	0x03800	/* RW  tx descriptor base low, 13.4.38 */
 #define E1000_TDBAH	0x03804	/* RW  tx descriptor base high */
@@ -50,16 +50,16 @@
 #define E1000_TDT	0x03818	/* RW  tx descriptor tail */
 #define E1000_TIDV	0x03820	/* RW  tx interrupt delay value */
 #define E1000_TADV	0x0382C	/* RW  tx absolute interrupt delay */
-#define E1000_MTA	0x05200	/* RW  multicast table array, 128 x 32 bit, 13.4.27 */
-#define E1000_RAL(n)	(0x05400 + 8 * (n))	/* RW receive address low, 13.4.28 */
+#define E1000_MTA	0x05200	/* RW  multicast table array, 128 x 32 bit, 13.5.1 */
+#define E1000_RAL(n)	(0x05400 + 8 * (n))	/* RW receive address low, 13.5.2 */
 #define E1000_RAH(n)	(0x05404 + 8 * (n))	/* RW receive address high */
-#define E1000_VFTA	0x05600	/* RW  VLAN filter table array, 128 x 32 bit */
+#define E1000_VFTA	0x05600	/* RW  VLAN filter table array, 128 x 32 bit, 13.5.4 */
 
 #define E1000_MTA_WORDS		128
 #define E1000_RAR_ENTRIES	16
 #define E1000_VFTA_WORDS	128
 
-/* Statistics (13.7): every counter clears when read. */
+/* Statistics (Table 13-2): every counter clears when read. */
 #define E1000_CRCERRS	0x04000	/* CRC errors */
 #define E1000_ALGNERRC	0x04004	/* alignment errors */
 #define E1000_SYMERRS	0x04008	/* symbol errors */
@@ -187,7 +187,7 @@
 /* RDH/RDT/TDH/TDT: descriptor index in bits 15:0 */
 #define E1000_DH_MASK		GENMASK(15, 0)
 
-/* RAH, 13.4.28 */
+/* RAH, 13.5.3 */
 #define E1000_RAH_AV		BIT(31)	/* address valid */
 
 /* --------------------------------------------------------------------

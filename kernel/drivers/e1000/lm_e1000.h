@@ -127,7 +127,7 @@ struct lm_e1000_sw_stats {
 	u64 lm_handed_to_stack;	/* unconsumed netmap frames given to the stack */
 };
 
-/* Hardware counters accumulated from the clear-on-read registers (13.7). */
+/* Hardware counters accumulated from the clear-on-read registers (Table 13-2). */
 struct lm_e1000_hw_stats {
 	u64 crcerrs, algnerrc, symerrs, rxerrc, mpc, scc, ecol, mcc, latecol;
 	u64 colc, dc, tncrs, sec, cexterr, rlec, xonrxc, xontxc, xoffrxc;
@@ -178,7 +178,6 @@ struct lm_e1000 {
 /* adapter->state bits */
 enum {
 	LM_E1000_DOWN,		/* rings torn down or being torn down */
-	LM_E1000_RESETTING,	/* a reconfiguration owns the device */
 	LM_E1000_REMOVING,	/* driver detaching: no new work */
 	LM_E1000_FILTERS_LIVE,	/* device programmed: rx filters go to hw */
 };

@@ -36,12 +36,26 @@ check "back to the stack: carrier" carrier_up
 
 # tx
 wait_for TX_GO 60
-check "pkt-gen txseq sends 100000 frames" pkt-gen -f txseq -i netmap:eth0 -n 100000 -R 5000 \
+# -b 128: pkt-gen paces -R per burst, and a burst must fit the 256-slot ring
+check "pkt-gen txseq sends 100000 frames" pkt-gen -f txseq -i netmap:eth0 -n 100000 -R 5000 -b 128 \
 	-T 0 --json --dst 02:00:00:00:00:01 >/tmp/nmtx.json 2>/tmp/nmtx.err
 send_file /tmp/nmtx.json nmtx.json
 send_file /tmp/nmtx.err nmtx.err
 wait_for PEER_DONE 120
 check "back to the stack after tx: carrier" carrier_up
+
+# pong on netmap:eth0 answers the peer's numbered frames
+pkt-gen -f pong -i netmap:eth0 -d 60 -T 0 --json >/tmp/pong.json 2>&1 &
+ppid=$!
+usleep 500000
+check "pong: carrier" carrier_up
+usleep 1500000
+tell PONG_READY
+wait_for PONG_DONE 90
+kill $ppid
+wait $ppid
+send_file /tmp/pong.json pong.json
+check "after pong: carrier" carrier_up
 
 # SIGKILL of the application returns the NIC to the stack
 pkt-gen -f rx -i netmap:eth0 -d 100 -T 0 >/dev/null 2>&1 &
@@ -81,7 +95,7 @@ host() {
 	is "$(json_get "$f" sent)/$(json_get "$f" refused)" 100000/0 \
 		"peer: 100000 frames at $RATE/s, none refused by QEMU"
 	local deadline=$((SECONDS + 60))
-	until [ -n "$(guest_value nm_rx_valid)" ] || ((SECONDS > deadline)); do sleep 0.1; done
+	until [ -n "$(guest_value nm_rx_reorder)" ] || ((SECONDS > deadline)); do sleep 0.1; done
 	is "$(guest_value nm_rx_valid)" 100000 "netmap rxseq received all 100000 frames"
 	is "$(guest_value nm_rx_lost)/$(guest_value nm_rx_dup)/$(guest_value nm_rx_reorder)" 0/0/0 \
 		"netmap rxseq: 0 lost / 0 duplicated / 0 reordered"
@@ -100,7 +114,18 @@ host() {
 	is "$(json_get "$f" lost)/$(json_get "$f" dup)/$(json_get "$f" reorder)" 0/0/0 \
 		"peer: 0 lost / 0 duplicated / 0 reordered"
 
-	wait_guest KILL_READY 60 || return 1
+	wait_guest PONG_READY 60 || return 1
+	"$PEER" --vm "$NIC0_VM" --bind "$NIC0_PEER" --send 5000 --rate 2000 --expect 5000 --idle 5 \
+		--dst "$NIC0_MAC" --timeout 60 --json >"$VMDIR/peer-pong.json"
+	tell_guest PONG_DONE
+	f=$VMDIR/peer-pong.json
+	cp "$f" "$ARTIFACTS/" 2>/dev/null
+	is "$(json_get "$f" refused)/$(json_get "$f" valid)" 0/5000 \
+		"pong on netmap:eth0 echoed all 5000 frames of the peer"
+	is "$(json_get "$f" lost)/$(json_get "$f" dup)/$(json_get "$f" reorder)" 0/0/0 \
+		"echoes: 0 lost / 0 duplicated / 0 reordered"
+
+	wait_guest KILL_READY 90 || return 1
 	"$PEER" --vm "$NIC0_VM" --bind "$NIC0_PEER" --send 100 --rate 1000 --on-full block \
 		--dst "$NIC0_MAC" --timeout 30 --json >"$VMDIR/peer-k.json"
 }
