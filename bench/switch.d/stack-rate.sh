@@ -9,7 +9,7 @@
 # answer (value max_rate) is the highest rate below the first lossy one.
 DESC="stack-mode loss-free receive rate of livemap_e1000 (probe)"
 NICS="e1000"
-PROBE_RATES=${PROBE_RATES:-"2000 4000 6000 8000 10000 12000 16000 20000"}
+PROBE_RATES=${PROBE_RATES:-"2000 5000 10000 15000 20000 25000 30000 40000"}
 PROBE_SECS=${PROBE_SECS:-4}
 SW_TXRATE=${SW_TXRATE:-500}
 TIMEOUT=$((120 + $(echo $PROBE_RATES | wc -w) * (PROBE_SECS + 12)))
@@ -27,6 +27,7 @@ check "eth0 has carrier" wait_until 10 has_carrier eth0
 usleep 1200000
 lm-afp tx -i eth0 -n 1000000000 -R "$TXRATE" --stream 2 --on-full block --json >/tmp/tx.json &
 txpid=$!
+tell PROBE_READY
 # next_token: the host's next line (STEPk or DONE), 60 s at most.
 next_token() {
 	_d=$(( $(date +%s) + 60 ))
@@ -56,6 +57,7 @@ EOF2
 
 host() {
 	local k=1 r sent refused valid max=0 lossy=""
+	wait_guest PROBE_READY 90 || return 1
 	for r in $PROBE_RATES; do
 		tell_guest "STEP$k"
 		wait_guest "READY$k" 60 || return 1
