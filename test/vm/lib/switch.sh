@@ -111,28 +111,36 @@ while [ "$c" -le "$CYCLES" ]; do
 	pkt-gen -f rxseq -i netmap:eth0 -s 1 -d "$HOLD" -w "$WAITLINK" -T 0 --json \
 		--seqlog /tmp/nm.$c.seqlog >/tmp/pg.$c.json 2>/tmp/pg.$c.err &
 	pg=$!
-	# Samples while the application holds the port: "ms carrier_changes copies".
+	# Samples while the application holds the port:
+	# "ms carrier_changes carrier copies".
 	: >/tmp/samples.$c
 	while kill -0 $pg 2>/dev/null; do
-		echo "$(( $(ms) - t0 )) $(cc) $(copies)" >>/tmp/samples.$c
+		echo "$(( $(ms) - t0 )) $(cc) $(carrier eth0) $(copies)" >>/tmp/samples.$c
 		usleep 50000
 	done
 	wait $pg
 	rc=$?
 	t1=$(ms)
 	cc1=$(cc)
+	car1=$(carrier eth0)
 	check "cycle $c: pkt-gen rxseq ran on netmap:eth0 (exit $rc: 0 or 2)" test $rc = 0 -o $rc = 2 ||
 		sed 's/^/# pkt-gen: /' /tmp/pg.$c.err >&2
 	check "cycle $c: eth0 has carrier after exit" wait_until 15 has_carrier eth0
+	t2=$(ms)
 	cc2=$(cc)
 	cp2=$(copies)
+	# Carrier off: sampled time with carrier 0 while the app held the
+	# port, plus the wait for carrier after its exit.
+	off=$(awk -v t1=$((t1 - t0)) '{ if (n && pc == 0) off += $1 - pt; pt = $1; pc = $3; n++ }
+		END { if (n && pc == 0) off += t1 - pt; print off + 0 }' /tmp/samples.$c)
+	[ "$car1" = 1 ] || off=$((off + t2 - t1))
 	# Enter = up to the first frame; the sample nearest to first_ms + half
 	# the hold splits the period into halves.
 	first=$(grep -o '"first_ms":[0-9.]*' /tmp/pg.$c.json | cut -d: -f2 | cut -d. -f1)
 	open=$(grep -o '"open_ms":[0-9.]*' /tmp/pg.$c.json | cut -d: -f2)
 	close=$(grep -o '"close_ms":[0-9.]*' /tmp/pg.$c.json | cut -d: -f2)
 	mid=$(awk -v f="${first:-0}" -v h="$HOLD" 'BEGIN { printf "%d", f + h * 500 }')
-	set -- $(awk -v mid="$mid" '$1 <= mid { cc = $2; cp = $3 } END { print cc + 0, (cp == "" ? "-" : cp) }' \
+	set -- $(awk -v mid="$mid" '$1 <= mid { cc = $2; cp = $4 } END { print cc + 0, (cp == "" ? "-" : cp) }' \
 		/tmp/samples.$c)
 	ccmid=$1 cpmid=$2
 	[ -z "$first" ] && ccmid=$cc1
@@ -141,8 +149,8 @@ while [ "$c" -le "$CYCLES" ]; do
 	else
 		cpe=- cph=-
 	fi
-	# rc enter_cc exit_cc open_ms first_ms close_ms copies copies_2nd_half wall_ms
-	value cycle$c "$rc $((ccmid - cc0)) $((cc2 - ccmid)) ${open:--} ${first:--} ${close:--} $cpe $cph $((t1 - t0))"
+	# rc enter_cc exit_cc open_ms first_ms close_ms copies copies_2nd_half wall_ms carrier_off_ms
+	value cycle$c "$rc $((ccmid - cc0)) $((cc2 - ccmid)) ${open:--} ${first:--} ${close:--} $cpe $cph $((t1 - t0)) $off"
 	[ -s /tmp/nm.$c.seqlog ] || echo "# lm-seqlog 1 stream=1 reader=pkt-gen-cycle$c-none" >/tmp/nm.$c.seqlog
 	sleep "$PAUSE"
 	c=$((c + 1))
@@ -234,14 +242,14 @@ after() {
 	is "$(json_get "$sj" periods)" "$SW_CYCLES" "one netmap period per cycle in the log"
 
 	# One table: the guest's per-cycle values beside lm-switchstat's attribution.
-	printf 'cycle\tcarrier_enter\tcarrier_exit\tenter_lost\texit_lost\tdup\tout_of_order\topen_ms\tfirst_ms\tclose_ms\tcopies\tcopies_2nd_half\tnetmap_frames\tpktgen_rc\n' >"$tsv"
+	printf 'cycle\tcarrier_enter\tcarrier_exit\tcarrier_off_ms\tenter_lost\texit_lost\tdup\tout_of_order\topen_ms\tfirst_ms\tclose_ms\tcopies\tcopies_2nd_half\tnetmap_frames\tpktgen_rc\n' >"$tsv"
 	for ((c = 1; c <= SW_CYCLES; c++)); do
 		v=$(guest_value "cycle$c")
 		set -- $v
 		awk -F'\t' -v c=$c -v rc="${1:--}" -v ce="${2:--}" -v cx="${3:--}" -v o="${4:--}" \
-			-v f="${5:--}" -v cl="${6:--}" -v cp="${7:--}" -v ch="${8:--}" \
-			'$1 == c { printf "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-				c, ce, cx, $2, $3, $7, $9, o, f, cl, cp, ch, $10, rc }' \
+			-v f="${5:--}" -v cl="${6:--}" -v cp="${7:--}" -v ch="${8:--}" -v off="${10:--}" \
+			'$1 == c { printf "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+				c, ce, cx, off, $2, $3, $7, $9, o, f, cl, cp, ch, $10, rc }' \
 			"$ARTIFACTS/switchstat.tsv" >>"$tsv"
 	done
 	diag "switch_mode=$SW_MODE, $SW_CYCLES cycles, $SW_RATE frames/s, hold ${SW_HOLD}s"
@@ -263,7 +271,7 @@ after() {
 			between_lost pre_lost tail_lost max_enter_lost max_exit_lost ok; do
 			echo "$k $(grep -o "\"$k\":[a-z0-9]*" "$sj" | tail -n 1 | cut -d: -f2)"
 		done
-		for k in 4:open_ms 5:first_ms 6:close_ms 7:copies; do
+		for k in 4:open_ms 5:first_ms 6:close_ms 7:copies 10:carrier_off_ms; do
 			echo "median_${k#*:} $(for ((c = 1; c <= SW_CYCLES; c++)); do
 				sw_cycle_field $c "${k%%:*}"; done | grep -E '^[0-9.]+$' | sw_median)"
 		done
