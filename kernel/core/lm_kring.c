@@ -193,7 +193,12 @@ int lm_kring_bind(struct lm_kring *kring, struct lm_mem *mem, bool excl)
 			kring->nr_hwtail = kring->dir == LM_TX ?
 					   kring->nkr_num_slots - 1 : 0;
 		}
+		/* Publish the driver's starting point to the application. */
+		kring->rhead = kring->nr_hwcur;
+		kring->rcur = kring->nr_hwcur;
 		kring->rtail = kring->nr_hwtail;
+		kring->ring->head = kring->rhead;
+		kring->ring->cur = kring->rcur;
 		kring->ring->tail = kring->rtail;
 		mutex_lock(&kring->sync_lock);
 		set_bit(LM_KRF_ON, &kring->flags);

@@ -169,9 +169,12 @@ struct lm_adapter_ops {
 	 * slot holds a fresh buffer (buf_idx valid, len = buffer size,
 	 * flags 0), nr_hwcur = 0,
 	 * and nr_hwtail = num_slots - 1 (tx: every slot free) or 0 (rx:
-	 * nothing received).  An rx driver that already holds frames may
-	 * advance nr_hwtail over slots it fills here.  On error the kring
-	 * stays OFF and the driver must have undone its own changes.
+	 * nothing received).  The driver may move both to match its
+	 * hardware ring (e.g. an rx driver that already holds frames
+	 * advances nr_hwtail over the slots it fills here); the core then
+	 * starts the application at head = cur = nr_hwcur, tail =
+	 * nr_hwtail.  On error the kring stays OFF and the driver must have
+	 * undone its own changes.
 	 */
 	int (*kring_on)(struct lm_kring *kring);
 
