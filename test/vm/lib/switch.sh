@@ -137,7 +137,14 @@ while [ "$c" -le "$CYCLES" ]; do
 	# Enter = up to the first frame; the sample nearest to first_ms + half
 	# the hold splits the period into halves.
 	first=$(grep -o '"first_ms":[0-9.]*' /tmp/pg.$c.json | cut -d: -f2 | cut -d. -f1)
-	open=$(grep -o '"open_ms":[0-9.]*' /tmp/pg.$c.json | cut -d: -f2)
+	# The register call alone when pkt-gen reports it, else open (+ mmap).
+	open=$(grep -o '"register_ms":[0-9.]*' /tmp/pg.$c.json | cut -d: -f2)
+	if [ -n "$open" ]; then
+		reg_field=register_ms
+	else
+		open=$(grep -o '"open_ms":[0-9.]*' /tmp/pg.$c.json | cut -d: -f2)
+		reg_field=open_ms
+	fi
 	close=$(grep -o '"close_ms":[0-9.]*' /tmp/pg.$c.json | cut -d: -f2)
 	mid=$(awk -v f="${first:-0}" -v h="$HOLD" 'BEGIN { printf "%d", f + h * 500 }')
 	set -- $(awk -v mid="$mid" '$1 <= mid { cc = $2; cp = $4 } END { print cc + 0, (cp == "" ? "-" : cp) }' \
@@ -163,6 +170,7 @@ tell TX_DONE
 wait_for PEER_DONE 60
 wait $rxpid
 hd1=$(host_drops)
+value reg_field "${reg_field:-open_ms}"
 value tx_sent "$(grep -o '"sent":[0-9]*' /tmp/tx.json | tail -n 1 | cut -d: -f2)"
 value host_drops "$([ -n "$hd0" ] && [ -n "$hd1" ] && echo $((hd1 - hd0)) || echo -)"
 value carrier_changes "$(( $(cc) - cc_start ))"
@@ -242,7 +250,7 @@ after() {
 	is "$(json_get "$sj" periods)" "$SW_CYCLES" "one netmap period per cycle in the log"
 
 	# One table: the guest's per-cycle values beside lm-switchstat's attribution.
-	printf 'cycle\tcarrier_enter\tcarrier_exit\tcarrier_off_ms\tenter_lost\texit_lost\tdup\tout_of_order\topen_ms\tfirst_ms\tclose_ms\tcopies\tcopies_2nd_half\tnetmap_frames\tpktgen_rc\n' >"$tsv"
+	printf 'cycle\tcarrier_enter\tcarrier_exit\tcarrier_off_ms\tenter_lost\texit_lost\tdup\tout_of_order\tregister_ms\tfirst_ms\tclose_ms\tcopies\tcopies_2nd_half\tnetmap_frames\tpktgen_rc\n' >"$tsv"
 	for ((c = 1; c <= SW_CYCLES; c++)); do
 		v=$(guest_value "cycle$c")
 		set -- $v
@@ -277,6 +285,7 @@ after() {
 		done
 		echo "max_copies $(for ((c = 1; c <= SW_CYCLES; c++)); do sw_cycle_field $c 7; done |
 			grep -E '^[0-9]+$' | sort -n | tail -n 1)"
+		echo "register_field $(guest_value reg_field)"
 		echo "tx_sent $tx_sent"
 		echo "tx_peer_valid $peer_valid"
 		echo "host_drops $hd"
