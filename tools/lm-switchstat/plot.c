@@ -108,7 +108,7 @@ static void xml_text(FILE *out, const char *t)
 #define PW	440	/* panel width */
 #define PH	260	/* plot height */
 #define ML	50	/* left margin (y labels) */
-#define MT	50	/* top margin (title, legend) */
+#define MT	58	/* top margin (title, legend) */
 #define MB	40	/* bottom margin (x labels) */
 
 static void panel(FILE *out, const struct sw_plot *pl, int e, int x0, uint32_t ymax,
@@ -186,10 +186,11 @@ void sw_plot_svg(FILE *out, const struct sw *s, const struct sw_plot *pl, const 
 	fprintf(out, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
 	fputs("<text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">", out);
 	xml_text(out, title && *title ? title : "frames delivered per bin");
-	fprintf(out, " - frames per %.0f ms at %" PRIu64 " frames/s</text>\n", pl->bin_ms, s->rate);
+	fprintf(out, " - frames per %.0f ms by where they went (%" PRIu64 " sent per s)</text>\n",
+		pl->bin_ms, s->rate);
 	for (k = 0; k < B_KINDS; k++)
-		fprintf(out, "<rect x=\"%d\" y=\"24\" width=\"10\" height=\"10\" fill=\"%s\"/>"
-			"<text x=\"%d\" y=\"33\" font-size=\"11\">%s</text>\n",
+		fprintf(out, "<rect x=\"%d\" y=\"30\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+			"<text x=\"%d\" y=\"39\" font-size=\"11\">%s</text>\n",
 			2 * PW - 300 + k * 72, kind_color[k], 2 * PW - 286 + k * 72, kind_name[k]);
 	panel(out, pl, 0, 0, ymax, "enter");
 	panel(out, pl, 1, PW, ymax, "exit");
