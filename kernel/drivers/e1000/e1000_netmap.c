@@ -276,6 +276,31 @@ out:
 
 /* ------------------------------------------------------------ on / off */
 
+/* Why a ring cannot enter netmap mode now; one rate-limited line each. */
+static int lm_nm_can_enter(struct lm_e1000 *a, struct lm_kring *kring)
+{
+	struct net_device *dev = a->netdev;
+	u32 count = kring->dir == LM_TX ? a->tx.count : a->rx.count;
+
+	if (!netif_running(dev)) {
+		if (net_ratelimit())
+			netdev_info(dev, "netmap: interface is down\n");
+		return -ENETDOWN;
+	}
+	if (kring->nkr_num_slots != count) {
+		if (net_ratelimit())
+			netdev_info(dev, "netmap: ring resized, port not yet re-registered\n");
+		return -EBUSY;
+	}
+	if (kring->dir == LM_RX && a->rx_buf_len > kring->na->lut.buf_size) {
+		if (net_ratelimit())
+			netdev_info(dev, "netmap: MTU %u needs %u-byte buffers, netmap has %u\n",
+				    dev->mtu, a->rx_buf_len, kring->na->lut.buf_size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /*
  * switch_mode=reset: down, change the ring's owner, up.  The core calls us
  * with its own lock held and never with RTNL; RTNL nests inside it.
@@ -289,23 +314,9 @@ static int lm_nm_switch_reset(struct lm_e1000 *a, struct lm_kring *kring,
 
 	rtnl_lock();
 	if (on) {
-		if (!netif_running(dev)) {
-			netdev_info(dev, "netmap: interface is down\n");
-			err = -ENETDOWN;
+		err = lm_nm_can_enter(a, kring);
+		if (err)
 			goto out;
-		}
-		if (kring->nkr_num_slots != (kring->dir == LM_TX ?
-					     a->tx.count : a->rx.count)) {
-			netdev_info(dev, "netmap: ring resized, port not yet re-registered\n");
-			err = -EBUSY;
-			goto out;
-		}
-		if (kring->dir == LM_RX && a->rx_buf_len > kring->na->lut.buf_size) {
-			netdev_info(dev, "netmap: MTU %u needs %u-byte buffers, netmap has %u\n",
-				    dev->mtu, a->rx_buf_len, kring->na->lut.buf_size);
-			err = -EINVAL;
-			goto out;
-		}
 	}
 	/* Leaving tx: let the frames the last txsync posted go out first
 	 * (bounded; whatever is still queued after that is lost). */
@@ -315,6 +326,10 @@ static int lm_nm_switch_reset(struct lm_e1000 *a, struct lm_kring *kring,
 		netdev_info(dev, "netmap: tx not drained before the switch\n");
 	lm_e1000_down(a);
 	*slotp = on ? kring : NULL;
+	/* Leaving while the interface is administratively down: it comes up
+	 * in stack mode at the next open. */
+	if (!netif_running(dev))
+		goto out;
 	err = lm_e1000_up(a);
 	if (err && on) {
 		/* Back to the stack with what worked before. */

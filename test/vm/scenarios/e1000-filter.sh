@@ -1,8 +1,9 @@
 # Receive filters of livemap_e1000: station address, broadcast, foreign
 # unicast (dropped unless promiscuous or added as a secondary address),
 # multicast through the MTA hash (joined groups only, all with allmulti).
-# The peer blocks instead of dropping while QEMU holds rx after an RCTL
-# write, so every "want N" below is exact.
+# QEMU holds rx for 1 s after every RCTL write (open, allmulti, promisc):
+# the guest lets that pass (settle) before each phase, so every "want N"
+# below is exact.
 DESC="livemap_e1000: unicast/broadcast/multicast/allmulti/promiscuous filtering"
 NICS="e1000"
 TIMEOUT=240
@@ -29,14 +30,19 @@ phase() {
 	_b=$(rxp)
 	tell "SEND_$1"
 	wait_for "SENT_$1" 60
-	usleep 300000
+	if [ "$2" -gt 0 ]; then
+		wait_until 5 sh -c "[ \$(cat /sys/class/net/eth0/statistics/rx_packets) -ge $((_b + $2)) ]"
+	fi
+	usleep 500000
 	is "$(( $(rxp) - _b ))" "$2" "$1: $2 of 200 frames reach the stack"
 }
+settle() { usleep 1200000; }
 check "livemap core loads" lm_insmod livemap
 check "livemap_e1000 loads" lm_insmod livemap_e1000
 check "eth0 appears" wait_until 10 test -e /sys/class/net/eth0
 ip link set eth0 up
 check "eth0 has carrier" wait_until 10 sh -c '[ "$(cat /sys/class/net/eth0/carrier)" = 1 ]'
+settle
 phase own 200
 phase foreign 0
 phase bcast 200
@@ -47,8 +53,10 @@ check "joined group A" wait_until 5 grep -q joined /tmp/j1
 phase grpA-joined 200
 phase grpB-unjoined 0
 ifconfig eth0 allmulti
+settle
 phase grpB-allmulti 200
 ifconfig eth0 -allmulti
+settle
 phase grpB-allmulti-off 0
 kill $j1
 e1000_mcjoin eth0 uc:02:00:00:00:00:99 >/tmp/j2 &
@@ -59,8 +67,10 @@ kill $j2
 usleep 200000
 phase foreign-secondary-gone 0
 ifconfig eth0 promisc
+settle
 phase foreign-promisc 200
 ifconfig eth0 -promisc
+settle
 phase foreign-promisc-off 0
 e1000_ethtool -S eth0 >/tmp/stats.txt
 send_file /tmp/stats.txt ethtool-S.txt
