@@ -190,12 +190,7 @@ static bool lm_rx_refill(struct lm_e1000 *a, bool in_napi)
 
 enum lm_rx_verdict { LM_RX_PASS, LM_RX_DROP };
 
-/*
- * Judge one completed descriptor.  The device may hand us anything the
- * wire carried: frames spread over several descriptors (EOP late), frames
- * with error bits, runts, frames larger than the MTU allows.  All are
- * counted and dropped; the buffer stays in the ring.
- */
+/* rx counters: NAPI is their only writer. */
 static void lm_rx_count(struct lm_e1000 *a, u64 *counter)
 {
 	u64_stats_update_begin(&a->rx.stats.syncp);
@@ -203,6 +198,12 @@ static void lm_rx_count(struct lm_e1000 *a, u64 *counter)
 	u64_stats_update_end(&a->rx.stats.syncp);
 }
 
+/*
+ * Judge one completed descriptor.  The device may hand us anything the
+ * wire carried: frames spread over several descriptors (EOP late), frames
+ * with error bits, runts, frames larger than the MTU allows.  All are
+ * counted and dropped; the buffer stays in the ring.
+ */
 static enum lm_rx_verdict lm_rx_check(struct lm_e1000 *a, u8 status,
 				      u8 errors, unsigned int len)
 {

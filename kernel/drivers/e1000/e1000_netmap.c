@@ -122,9 +122,13 @@ int lm_e1000_nm_rx_start(struct lm_e1000 *a)
 		   n - kring->nr_hwcur + kring->nr_hwtail;
 	u32 own = n - held;
 
-	for (; own; own--, i = lm_next(i, n))
-		if (!lm_nm_slot_load(a, kring, &a->rx.slot[i], i))
+	for (; own; own--, i = lm_next(i, n)) {
+		struct lm_e1000_slot *s = &a->rx.slot[i];
+
+		if (!lm_nm_slot_load(a, kring, s, i))
 			return -EINVAL;
+		lm_nm_sync(a, s->dma, s->len, false);
+	}
 	lm_nm_rx_post(a, lm_prev(kring->nr_hwcur, n));
 	return 0;
 }
