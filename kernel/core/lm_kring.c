@@ -196,7 +196,12 @@ int lm_kring_bind(struct lm_kring *kring, struct lm_mem *mem, bool excl)
 		/* Publish the driver's starting point to the application. */
 		kring->rhead = kring->nr_hwcur;
 		kring->rcur = kring->nr_hwcur;
-		kring->rtail = kring->nr_hwtail;
+		/*
+		 * A pipe peer may already be filling this rx ring (kring_on
+		 * linked it): pairs with smp_store_release() in
+		 * lm_pipe_txsync(), like the epilogue of a sync.
+		 */
+		kring->rtail = smp_load_acquire(&kring->nr_hwtail);
 		kring->ring->head = kring->rhead;
 		kring->ring->cur = kring->rcur;
 		kring->ring->tail = kring->rtail;
