@@ -7,11 +7,11 @@
 # unbound host ring), copies per enter <= ring size, no copy in the second
 # half of a period, all netmap memory freed after unload.  SKIPs only when
 # the driver refuses switch_mode=hitless.  Body: test/vm/lib/switch.sh.
-DESC="hitless switch: 20 enter/exit cycles under a 2,000 frames/s stream, nothing lost"
 SW_MODE=hitless
 SW_CYCLES=${CYCLES:-20}
 SW_RATE=${RATE:-2000}
 SW_PAUSE=0.5
+DESC="hitless switch: $SW_CYCLES enter/exit cycles under a $SW_RATE frames/s stream, nothing lost"
 SW_ASSERT=1
 TIMEOUT=$((90 + SW_CYCLES * 6))
 # shellcheck disable=SC1091

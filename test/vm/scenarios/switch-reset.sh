@@ -4,7 +4,6 @@
 # stream and transmit load as switch-hitless.  Measured and printed, not
 # asserted: only that the link comes back and the measurement is complete.
 # Fewer cycles: each switch costs ~2 s of carrier.  Body: test/vm/lib/switch.sh.
-DESC="reset switch (baseline, measured): 5 enter/exit cycles under a 2,000 frames/s stream"
 SW_MODE=reset
 SW_CYCLES=${CYCLES:-5}
 SW_RATE=${RATE:-2000}
@@ -14,6 +13,7 @@ SW_PAUSE=2
 # and no enter/exit could be attributed (measured: 0 frames in 2 of 2).
 SW_HOLD=2
 SW_PLOT_MS=1500	# the plot spans both resets of an enter
+DESC="reset switch (baseline, measured): $SW_CYCLES enter/exit cycles under a $SW_RATE frames/s stream"
 SW_ASSERT=0
 TIMEOUT=$((90 + SW_CYCLES * 15))
 # shellcheck disable=SC1091
