@@ -248,6 +248,17 @@ after() {
 	rc=$?
 	check "lm-switchstat analysed the run (exit $rc: 0 exact, 1 not)" test $rc -le 1 || return 1
 	is "$(json_get "$sj" periods)" "$SW_CYCLES" "one netmap period per cycle in the log"
+	v="" c=""
+	# The wire's exactly-once merge, an independent implementation, must
+	# reach the same verdict and counts.
+	"$TOP/build/user/bin/lm-seqmerge" --first 0 --count "$extent" "$ARTIFACTS/stack.seqlog" \
+		"$ARTIFACTS/netmap.seqlog" >"$ARTIFACTS/seqmerge.json"
+	for k in missing dup out_of_order outside; do
+		v=$v$(json_get "$ARTIFACTS/seqmerge.json" $k)/
+		c=$c$(json_get "$sj" $k)/
+	done
+	is "$v" "$c" "lm-seqmerge agrees with lm-switchstat (missing/dup/out_of_order/outside)"
+	v="" c=""
 
 	# One table: the guest's per-cycle values beside lm-switchstat's attribution.
 	printf 'cycle\tcarrier_enter\tcarrier_exit\tcarrier_off_ms\tenter_lost\texit_lost\tdup\tout_of_order\tregister_ms\tfirst_ms\tclose_ms\tcopies\tcopies_2nd_half\tnetmap_frames\tpktgen_rc\n' >"$tsv"
