@@ -12,13 +12,6 @@
 
 #include "switchstat.h"
 
-/* Out-of-order events, remembered by offset until the spans are known. */
-struct sw_ooo {
-	uint64_t *off;
-	size_t n, cap;
-};
-static struct sw_ooo ooo;
-
 int sw_init(struct sw *s, uint32_t first, uint64_t sent, uint64_t rate)
 {
 	memset(s, 0, sizeof(*s));
@@ -35,7 +28,6 @@ int sw_init(struct sw *s, uint32_t first, uint64_t sent, uint64_t rate)
 	}
 	s->cyc[0].empty = 1;
 	s->attributed = 1;
-	ooo.n = 0;
 	return 0;
 }
 
@@ -43,10 +35,12 @@ void sw_free(struct sw *s)
 {
 	free(s->map);
 	free(s->cyc);
+	free(s->ooo);
+	free(s->spans);
 	s->map = NULL;
 	s->cyc = NULL;
-	free(ooo.off);
-	memset(&ooo, 0, sizeof(ooo));
+	s->ooo = NULL;
+	s->spans = NULL;
 }
 
 int sw_new_period(struct sw *s)
@@ -59,21 +53,22 @@ int sw_new_period(struct sw *s)
 	return 0;
 }
 
-static int note_ooo(uint64_t off)
+/* Remember where an out-of-order range started, to place it later. */
+static int note_ooo(struct sw *s, uint64_t off)
 {
-	if (ooo.n == ooo.cap) {
-		size_t cap = ooo.cap ? ooo.cap * 2 : 256;
+	if (s->nooo == s->ooo_cap) {
+		size_t cap = s->ooo_cap ? s->ooo_cap * 2 : 256;
 		uint64_t *p;
 
 		if (cap > (1u << 24))
 			return 0;	/* counted, just not placed: cycle 0 */
-		p = realloc(ooo.off, cap * sizeof(*p));
+		p = realloc(s->ooo, cap * sizeof(*p));
 		if (!p)
 			return -1;
-		ooo.off = p;
-		ooo.cap = cap;
+		s->ooo = p;
+		s->ooo_cap = cap;
 	}
-	ooo.off[ooo.n++] = off;
+	s->ooo[s->nooo++] = off;
 	return 0;
 }
 
@@ -97,7 +92,7 @@ int sw_add_range(struct sw *s, int netmap, uint32_t start, uint32_t count)
 	 */
 	if (s->have_prev[r] && u0 <= s->prev_last[r]) {
 		s->out_of_order++;
-		if (u0 < s->sent && note_ooo(u0))
+		if (u0 < s->sent && note_ooo(s, u0))
 			return errno = ENOMEM, -1;
 	}
 	s->have_prev[r] = 1;
@@ -203,17 +198,14 @@ int sw_load(struct sw *s, FILE *f, int netmap, char *err, size_t errlen)
 
 /* ------------------------------------------------------------ analysis */
 
-/* Non-empty periods in order (their spans sorted once attributed). */
-static int *spans;
-static int nspans;
-
 /* The period whose span is nearest to off (ties: the earlier); 0 if none. */
 static int nearest(const struct sw *s, uint64_t off)
 {
-	int lo = 0, hi = nspans - 1, mid;
+	const int *spans = s->spans;
+	int lo = 0, hi = s->nspans - 1, mid;
 	const struct sw_cycle *a, *b;
 
-	if (!nspans || !s->attributed)
+	if (!s->nspans || !s->attributed)
 		return 0;
 	/* First span with hi >= off. */
 	while (lo < hi) {
@@ -285,7 +277,7 @@ static void window(struct sw *s, uint64_t a, uint64_t b, int before, int after)
 int sw_analyze(struct sw *s)
 {
 	uint64_t off, sum;
-	int p, j;
+	int p, j, *spans;
 	size_t i;
 
 	s->distinct = s->missing = s->dup = s->dup_both = 0;
@@ -306,28 +298,29 @@ int sw_analyze(struct sw *s)
 		}
 	}
 
-	free(spans);
-	spans = calloc((size_t)s->np + 1, sizeof(*spans));
-	nspans = 0;
-	if (!spans)
+	free(s->spans);
+	s->spans = calloc((size_t)s->np + 1, sizeof(*s->spans));
+	s->nspans = 0;
+	if (!s->spans)
 		return -1;
+	spans = s->spans;
 	for (p = 1; p <= s->np; p++) {
 		if (s->cyc[p].empty)
 			continue;
-		if (nspans && s->cyc[p].lo <= s->cyc[spans[nspans - 1]].hi)
+		if (s->nspans && s->cyc[p].lo <= s->cyc[spans[s->nspans - 1]].hi)
 			s->attributed = 0;	/* spans overlap: no split */
-		spans[nspans++] = p;
+		spans[s->nspans++] = p;
 	}
 
 	if (s->attributed) {
 		/* Windows around and between the spans, then the spans. */
-		for (j = 0; j <= nspans; j++) {
+		for (j = 0; j <= s->nspans; j++) {
 			uint64_t a = j ? s->cyc[spans[j - 1]].hi + 1 : 0;
-			uint64_t b = j < nspans ? s->cyc[spans[j]].lo : s->sent;
+			uint64_t b = j < s->nspans ? s->cyc[spans[j]].lo : s->sent;
 
-			window(s, a, b, j ? spans[j - 1] : 0, j < nspans ? spans[j] : 0);
+			window(s, a, b, j ? spans[j - 1] : 0, j < s->nspans ? spans[j] : 0);
 		}
-		for (j = 0; j < nspans; j++) {
+		for (j = 0; j < s->nspans; j++) {
 			struct sw_cycle *c = &s->cyc[spans[j]];
 
 			for (off = c->lo; off <= c->hi; off++) {
@@ -356,10 +349,10 @@ int sw_analyze(struct sw *s)
 		if ((s->map[off] & (SW_BY_STACK | SW_BY_NETMAP)) == (SW_BY_STACK | SW_BY_NETMAP))
 			c->dup_both++;
 	}
-	for (i = 0; i < ooo.n; i++)
-		s->cyc[nearest(s, ooo.off[i])].out_of_order++;
-	if (ooo.n < s->out_of_order)	/* beyond the placement memory */
-		s->cyc[0].out_of_order += s->out_of_order - ooo.n;
+	for (i = 0; i < s->nooo; i++)
+		s->cyc[nearest(s, s->ooo[i])].out_of_order++;
+	if (s->nooo < s->out_of_order)	/* beyond the placement memory */
+		s->cyc[0].out_of_order += s->out_of_order - s->nooo;
 
 	/* Self-check: the attribution accounts for every missing frame. */
 	if (s->attributed) {
@@ -374,7 +367,7 @@ int sw_analyze(struct sw *s)
 
 int sw_plot_default_cycle(const struct sw *s)
 {
-	return s->attributed && nspans ? spans[(nspans - 1) / 2] : 0;
+	return s->attributed && s->nspans ? s->spans[(s->nspans - 1) / 2] : 0;
 }
 
 /* ------------------------------------------------------------ output */

@@ -82,6 +82,13 @@ struct sw {
 	uint64_t tail_lost;	/* after the last frame anyone received */
 	int attributed;		/* 0: periods overlap, no per-cycle split */
 
+	/* Non-empty periods in order (sorted spans when attributed). */
+	int *spans;
+	int nspans;
+	/* Where out-of-order ranges started, placed once spans are known. */
+	uint64_t *ooo;
+	size_t nooo, ooo_cap;
+
 	/* Reader order state while loading. */
 	int have_prev[2];
 	uint64_t prev_last[2];
