@@ -300,6 +300,13 @@ after() {
 		echo "tx_sent $tx_sent"
 		echo "tx_peer_valid $peer_valid"
 		echo "host_drops $hd"
+		# Frames the stack sent that neither reached the peer nor went
+		# to the host ring: lost on tx by the switch itself.
+		if [[ $hd =~ ^[0-9]+$ && $tx_sent =~ ^[0-9]+$ && $peer_valid =~ ^[0-9]+$ ]]; then
+			echo "tx_lost $((tx_sent - peer_valid - hd))"
+		else
+			echo "tx_lost -"
+		fi
 		echo "svg $ARTIFACTS/switch.svg"
 	} >"$sum"
 	diag "totals: $(tr '\n' ' ' <"$sum")"
