@@ -93,7 +93,9 @@ value ring_size "$(e1000_ethtool -g eth0 | cut -d' ' -f2)"
 cc_start=$(cc)
 hd0=$(host_drops)
 
-lm-afp rx -i eth0 --stream 1 --idle 4 --timeout 600 --seqlog /tmp/stack.seqlog --json \
+# Stopped with SIGINT once the peer has stopped: the stack gets nothing for
+# seconds at a time in netmap mode (and through a reset), so no --idle.
+lm-afp rx -i eth0 --stream 1 --timeout 600 --seqlog /tmp/stack.seqlog --json \
 	--ready-file /tmp/rx.ready >/tmp/rx.json &
 rxpid=$!
 check "stack reader (AF_PACKET) is ready" wait_until 10 test -e /tmp/rx.ready
@@ -168,6 +170,8 @@ wait $txpid
 usleep 500000
 tell TX_DONE
 wait_for PEER_DONE 60
+usleep 1000000		# the peer's last frames drain through QEMU's queue
+kill -INT $rxpid
 wait $rxpid
 hd1=$(host_drops)
 value reg_field "${reg_field:-open_ms}"
