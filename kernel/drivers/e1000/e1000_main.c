@@ -996,6 +996,7 @@ static int lm_e1000_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	u64_stats_init(&a->tx_drops.syncp);
 	INIT_DELAYED_WORK(&a->watchdog, lm_e1000_watchdog);
 	INIT_WORK(&a->reset_task, lm_e1000_reset_task);
+	lm_e1000_nm_init(a);
 	set_bit(LM_E1000_DOWN, &a->state);
 
 	a->hw = pci_ioremap_bar(pdev, 0);

@@ -423,10 +423,15 @@ void lm_e1000_nm_resized(struct lm_e1000 *a)
 	schedule_work(&a->nm_rereg_task);
 }
 
-int lm_e1000_nm_attach(struct lm_e1000 *a)
+/* Early in probe: the netdev may be opened as soon as it is registered. */
+void lm_e1000_nm_init(struct lm_e1000 *a)
 {
 	mutex_init(&a->ring_lock);
 	INIT_WORK(&a->nm_rereg_task, lm_nm_rereg_task);
+}
+
+int lm_e1000_nm_attach(struct lm_e1000 *a)
+{
 	return lm_nm_register(a);
 }
 

@@ -286,6 +286,7 @@ int lm_e1000_reinit(struct lm_e1000 *a, unsigned int rx_count,
 
 /* e1000_netmap.c */
 int lm_e1000_nm_check_params(void);
+void lm_e1000_nm_init(struct lm_e1000 *a);
 int lm_e1000_nm_attach(struct lm_e1000 *a);
 void lm_e1000_nm_detach(struct lm_e1000 *a);
 void lm_e1000_nm_resized(struct lm_e1000 *a);
