@@ -179,8 +179,13 @@ value tx_sent "$(grep -o '"sent":[0-9]*' /tmp/tx.json | tail -n 1 | cut -d: -f2)
 value host_drops "$([ -n "$hd0" ] && [ -n "$hd1" ] && echo $((hd1 - hd0)) || echo -)"
 value carrier_changes "$(( $(cc) - cc_start ))"
 c=1
-while [ "$c" -le "$CYCLES" ]; do cat /tmp/nm.$c.seqlog; c=$((c + 1)); done >/tmp/netmap.seqlog
-cat /tmp/pg.*.json >/tmp/pktgen.jsonl
+: >/tmp/pktgen.jsonl
+: >/tmp/netmap.seqlog
+while [ "$c" -le "$CYCLES" ]; do
+	cat /tmp/nm.$c.seqlog >>/tmp/netmap.seqlog
+	cat /tmp/pg.$c.json >>/tmp/pktgen.jsonl
+	c=$((c + 1))
+done
 send_file /tmp/stack.seqlog stack.seqlog
 send_file /tmp/netmap.seqlog netmap.seqlog
 send_file /tmp/rx.json rx.json
