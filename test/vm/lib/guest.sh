@@ -11,11 +11,12 @@ diag() { lm_log "@diag $*"; }
 check() {
 	_d=$1
 	shift
-	if "$@"; then
+	"$@"
+	_rc=$?
+	if [ $_rc = 0 ]; then
 		lm_log "@check ok $_d"
 		return 0
 	fi
-	_rc=$?
 	lm_log "@check fail $_d (exit $_rc: $*)"
 	return 1
 }

@@ -7,13 +7,14 @@ _host_log() { printf '%s\n' "$*" >>"$VMDIR/host.log"; }
 diag() { _host_log "@diag $*"; }
 
 check() {
-	local d=$1
+	local d=$1 rc
 	shift
-	if "$@"; then
+	"$@"
+	rc=$?
+	if [ $rc = 0 ]; then
 		_host_log "@check ok $d"
 		return 0
 	fi
-	local rc=$?
 	_host_log "@check fail $d (exit $rc: $*)"
 	return 1
 }
