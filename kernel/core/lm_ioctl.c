@@ -163,6 +163,7 @@ static int lm_register(struct lm_priv *priv, const char *uname,
 	struct lm_mem *mem;
 	enum lm_txrx t;
 	u64 nifp_ofs;
+	u16 if_owner;
 	int err;
 
 	if (req->nr_flags & ~(LM_REG_FLAGS_OK | LM_REG_FLAGS_UNSUPP)) {
@@ -220,7 +221,8 @@ static int lm_register(struct lm_priv *priv, const char *uname,
 	ntotal[LM_TX] = lm_num_krings(na, LM_TX);
 	ntotal[LM_RX] = lm_num_krings(na, LM_RX);
 	nif = ntotal[LM_TX] + ntotal[LM_RX];
-	nifp = lm_mem_if_alloc(mem, sizeof(*nifp) + nif * sizeof(ssize_t), &nifp_ofs);
+	nifp = lm_mem_if_alloc(mem, sizeof(*nifp) + nif * sizeof(ssize_t), &nifp_ofs,
+			       &if_owner);
 	if (!nifp) {
 		err = -ENOMEM;
 		goto err_unbind;
@@ -240,7 +242,7 @@ static int lm_register(struct lm_priv *priv, const char *uname,
 
 	/* Extra buffers: at most a quarter of the pool, fewer if short. */
 	want = min_t(u32, req->nr_extra_bufs, na->lut.nbufs / 4);
-	got = lm_mem_extra_alloc(mem, want, &head);
+	got = lm_mem_extra_alloc(mem, want, &head, if_owner);
 	nifp->ni_bufs_head = head;
 
 	req->nr_offset = nifp_ofs;
@@ -261,6 +263,7 @@ static int lm_register(struct lm_priv *priv, const char *uname,
 	memcpy(priv->last, r.last, sizeof(priv->last));
 	priv->reg_flags = req->nr_flags;
 	priv->extra_count = got;
+	priv->if_owner = if_owner;
 	priv->null_mode = req->nr_mode == NR_REG_NULL;
 	/* Pairs with smp_load_acquire() in lm_ioctl(), lm_poll(), lm_mmap(). */
 	smp_store_release(&priv->na, na);
@@ -290,8 +293,8 @@ void lm_priv_unbind(struct lm_priv *priv)
 	mutex_lock(&lm_core_lock);
 	for (t = LM_TX; t <= LM_RX; t++)
 		lm_unbind_range(na, t, priv->first[t], priv->last[t]);
-	lm_mem_extra_free(priv->mem, READ_ONCE(priv->nifp->ni_bufs_head),
-			  priv->extra_count);
+	/* The extra buffers still the file's, wherever ni_bufs_head points. */
+	lm_mem_free_owned(priv->mem, priv->if_owner);
 	lm_mem_if_free(priv->mem, priv->nifp);
 	lm_port_put(na);
 	lm_mem_put(priv->mem);

@@ -56,7 +56,6 @@ struct lm_stats {
 	atomic64_t dma_map;		/* pages mapped for a device */
 	atomic64_t dma_unmap;
 	atomic64_t ring_reinit;		/* rings reset after bad indices */
-	atomic64_t bad_free;		/* refused frees of bad buffer indices */
 	atomic64_t host_drops;		/* stack frames that missed the host rx ring */
 	atomic64_t host_tx_drops;	/* host tx slots not given to the stack */
 };
@@ -88,12 +87,29 @@ struct lm_mem {
 	size_t		size;		/* bytes, page multiple */
 	u32		npages;
 	struct lm_pool	pools[3];
-	unsigned long	*lent;		/* bit per buffer: lent to a driver */
-	spinlock_t	lock;		/* pools, lent */
+	u16		*owner;		/* per buffer: LM_OWN_* (see lm_mem.c) */
+	spinlock_t	lock;		/* pools, owner[] */
 	struct work_struct free_work;
 };
 
 enum { LM_POOL_IF = 0, LM_POOL_RING = 1, LM_POOL_BUF = 2 };
+
+/* Buffer owners (u16): nobody, a ring object, a file's netmap_if, a driver. */
+#define LM_OWN_FREE		0
+#define LM_OWN_RING(obj)	((u16)(1 + (obj)))		/* obj < 4096 */
+#define LM_OWN_IF(obj)		((u16)(0x2000 + (obj)))		/* obj < 4096 */
+#define LM_OWN_LENT		0xfffd
+#define LM_OWN_RSVD		0xffff				/* indices 0, 1 */
+
+/* A ring's or a file's buffer may change hands through the kernel. */
+static inline bool lm_own_transferable(u16 o)
+{
+	return o >= LM_OWN_RING(0) && o < LM_OWN_IF(4096);
+}
+
+struct lm_mem_usage {
+	u32 bufs_in_use, bufs_lent, rings_in_use, ifs_in_use;
+};
 
 /* Geometry from the module parameters (fixed at load time). */
 struct lm_mem_geom {
@@ -109,16 +125,32 @@ void lm_mem_get(struct lm_mem *mem);
 void lm_mem_put(struct lm_mem *mem);
 struct page *lm_mem_page(struct lm_mem *mem, unsigned long pgoff);
 
-void *lm_mem_if_alloc(struct lm_mem *mem, size_t len, u64 *ofs);
+void *lm_mem_if_alloc(struct lm_mem *mem, size_t len, u64 *ofs, u16 *owner);
 void lm_mem_if_free(struct lm_mem *mem, void *nifp);
 int lm_mem_ring_create(struct lm_mem *mem, struct lm_kring *kring);
 void lm_mem_ring_delete(struct lm_mem *mem, struct lm_kring *kring);
-u32 lm_mem_buf_alloc(struct lm_mem *mem);
-bool lm_mem_buf_free(struct lm_mem *mem, u32 idx);
-u32 lm_mem_extra_alloc(struct lm_mem *mem, u32 want, u32 *head);
-void lm_mem_extra_free(struct lm_mem *mem, u32 head, u32 count);
-int lm_mem_lend(struct lm_mem *mem, u32 idx);
-bool lm_mem_unlend(struct lm_mem *mem, u32 idx, bool free);
+u32 lm_mem_buf_alloc(struct lm_mem *mem, u16 owner);
+bool lm_mem_buf_free(struct lm_mem *mem, u32 idx, u16 owner);
+u32 lm_mem_free_owned(struct lm_mem *mem, u16 owner);
+u32 lm_mem_claim(struct lm_mem *mem, struct netmap_ring *ring, u32 n,
+		 u32 from, u32 to, u16 owner);
+int __lm_mem_swap(struct lm_mem *mem, u32 x, u16 t, u32 *y, u16 r);
+
+/* Hold the pool lock across a batch of __lm_mem_swap() (pipes). */
+static inline void lm_mem_lock(struct lm_mem *mem)
+{
+	spin_lock_bh(&mem->lock);
+}
+
+static inline void lm_mem_unlock(struct lm_mem *mem)
+{
+	spin_unlock_bh(&mem->lock);
+}
+u32 lm_mem_extra_alloc(struct lm_mem *mem, u32 want, u32 *head, u16 owner);
+void lm_mem_usage(struct lm_mem *mem, struct lm_mem_usage *u);
+bool lm_mem_global_usage(struct lm_mem_usage *u);
+int lm_mem_lend(struct lm_mem *mem, u32 idx, u16 *prev);
+bool lm_mem_unlend(struct lm_mem *mem, u32 idx, u16 to);
 void lm_mem_fill_lut(struct lm_mem *mem, struct lm_lut *lut);
 dma_addr_t *lm_mem_dma_map(struct lm_mem *mem, struct device *dev);
 void lm_mem_dma_unmap(struct lm_mem *mem, struct device *dev, dma_addr_t *pd);
@@ -141,6 +173,7 @@ struct lm_priv {
 	u32		last[2];
 	u64		reg_flags;	/* NR_* of the registration */
 	u32		extra_count;	/* extra buffers given out */
+	u16		if_owner;	/* LM_OWN_IF() of nifp: owns the extras */
 	bool		null_mode;	/* NR_REG_NULL: memory only */
 };
 

@@ -303,6 +303,16 @@ static int __lm_kring_sync(struct lm_kring *kring, unsigned int flags)
 		lm_kring_reinit(kring, "head/cur outside the user's part", head, cur);
 		return -EINVAL;
 	}
+	/*
+	 * The slots handed to the kernel, [nr_hwcur, head), must name
+	 * buffers someone holds; the ring takes over those it did not (the
+	 * application swapped them in), so it frees them when it closes.
+	 */
+	if (lm_mem_claim(na->mem, ring, kring->nkr_num_slots, kring->nr_hwcur,
+			 head, kring->ring_owner) != head) {
+		lm_kring_reinit(kring, "slot names a free, lent or bad buffer", head, cur);
+		return -EINVAL;
+	}
 	kring->rhead = head;
 	kring->rcur = cur;
 
@@ -383,17 +393,19 @@ EXPORT_SYMBOL_GPL(lm_tx_irq);
 
 int lm_buf_lend(struct lm_adapter *na, u32 idx)
 {
+	u16 prev;
 	int err;
 
 	if (!na->mem || na->dead)
 		return -EINVAL;
-	err = lm_mem_lend(na->mem, idx);
+	err = lm_mem_lend(na->mem, idx, &prev);
 	if (err)
 		return err;
 	/* Remember which adapter holds it, for the reclaim at unregister. */
 	err = xa_insert_bh(&na->lent, idx, xa_mk_value(idx), GFP_ATOMIC);
 	if (err) {
-		lm_mem_unlend(na->mem, idx, true);
+		/* Back to its previous holder: the NIC may still use it. */
+		lm_mem_unlend(na->mem, idx, prev);
 		return err == -EBUSY ? -EBUSY : -ENOMEM;
 	}
 	atomic_inc(&na->lent_bufs);
@@ -407,7 +419,7 @@ void lm_buf_return(struct lm_adapter *na, u32 idx)
 		lm_ratelimited("%s: returned buffer %u was not lent\n", na->name, idx);
 		return;
 	}
-	lm_mem_unlend(na->mem, idx, true);
+	lm_mem_unlend(na->mem, idx, LM_OWN_FREE);
 	atomic_dec(&na->lent_bufs);
 }
 EXPORT_SYMBOL_GPL(lm_buf_return);
@@ -422,7 +434,7 @@ int lm_buf_adopt(struct lm_kring *kring, u32 slot_idx, u32 idx)
 		return -EINVAL;
 	if (!xa_erase_bh(&na->lent, idx))
 		return -EINVAL;
-	if (WARN_ON_ONCE(!lm_mem_unlend(na->mem, idx, false)))
+	if (WARN_ON_ONCE(!lm_mem_unlend(na->mem, idx, kring->ring_owner)))
 		return -EINVAL;
 	atomic_dec(&na->lent_bufs);
 	slot = &kring->ring->slot[slot_idx];
@@ -430,7 +442,7 @@ int lm_buf_adopt(struct lm_kring *kring, u32 slot_idx, u32 idx)
 	slot->buf_idx = idx;
 	slot->flags |= NS_BUF_CHANGED;
 	if (old != idx)
-		lm_mem_buf_free(na->mem, old);
+		lm_mem_buf_free(na->mem, old, kring->ring_owner);	/* only if ours */
 	return 0;
 }
 EXPORT_SYMBOL_GPL(lm_buf_adopt);
@@ -444,7 +456,7 @@ static void lm_adapter_reclaim_lent(struct lm_adapter *na)
 
 	xa_for_each(&na->lent, idx, entry) {
 		xa_erase_bh(&na->lent, idx);
-		lm_mem_unlend(na->mem, idx, true);
+		lm_mem_unlend(na->mem, idx, LM_OWN_FREE);
 		atomic_dec(&na->lent_bufs);
 		n++;
 	}

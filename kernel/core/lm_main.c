@@ -36,15 +36,23 @@ struct lm_stats lm_stats;
 
 static int lm_stats_get(char *buf, const struct kernel_param *kp)
 {
+	struct lm_mem_usage u = { 0 };
+	int len;
+
+	/* Gauges of the live allocator (all 0 when there is none). */
+	lm_mem_global_usage(&u);
+	len = scnprintf(buf, PAGE_SIZE,
+			"bufs_in_use %u\nbufs_lent %u\nrings_in_use %u\nifs_in_use %u\n",
+			u.bufs_in_use, u.bufs_lent, u.rings_in_use, u.ifs_in_use);
 #define LM_ST(f) (long long)atomic64_read(&lm_stats.f)
-	return scnprintf(buf, PAGE_SIZE,
+	return len + scnprintf(buf + len, PAGE_SIZE - len,
 			 "pages_alloc %lld\npages_free %lld\n"
 			 "mem_alloc %lld\nmem_free %lld\n"
 			 "adapters_alloc %lld\nadapters_free %lld\n"
 			 "pipes_alloc %lld\npipes_free %lld\n"
 			 "files_open %lld\nfiles_close %lld\n"
 			 "dma_map %lld\ndma_unmap %lld\n"
-			 "ring_reinit %lld\nbad_free %lld\n"
+			 "ring_reinit %lld\n"
 			 "host_drops %lld\nhost_tx_drops %lld\n",
 			 LM_ST(pages_alloc), LM_ST(pages_free),
 			 LM_ST(mem_alloc), LM_ST(mem_free),
@@ -52,7 +60,7 @@ static int lm_stats_get(char *buf, const struct kernel_param *kp)
 			 LM_ST(pipes_alloc), LM_ST(pipes_free),
 			 LM_ST(files_open), LM_ST(files_close),
 			 LM_ST(dma_map), LM_ST(dma_unmap),
-			 LM_ST(ring_reinit), LM_ST(bad_free),
+			 LM_ST(ring_reinit),
 			 LM_ST(host_drops), LM_ST(host_tx_drops));
 #undef LM_ST
 }

@@ -165,21 +165,23 @@ static struct lm_mem *lm_mem_create(void)
 	if (lm_pool_init(&mem->pools[LM_POOL_BUF], g.ofs[LM_POOL_BUF],
 			 g.buf_size, g.buf_num, true))
 		goto err_fini_ring;
-	mem->lent = bitmap_zalloc(g.buf_num, GFP_KERNEL);
-	if (!mem->lent)
+	mem->owner = kvcalloc(g.buf_num, sizeof(*mem->owner), GFP_KERNEL);
+	if (!mem->owner)
 		goto err_fini_buf;
+	mem->owner[0] = LM_OWN_RSVD;
+	mem->owner[1] = LM_OWN_RSVD;
 	/* Zeroed, and marked for remapping to userspace. */
 	mem->base = vmalloc_user(mem->size);
 	if (!mem->base)
-		goto err_free_lent;
+		goto err_free_owner;
 	lm_stat_add(pages_alloc, mem->npages);
 	lm_stat_inc(mem_alloc);
 	pr_info(LM_NAME ": allocator %u: %zu bytes (%u if, %u rings, %u buffers of %u)\n",
 		mem->mem_id, mem->size, g.if_num, g.ring_num, g.buf_num, g.buf_size);
 	return mem;
 
-err_free_lent:
-	bitmap_free(mem->lent);
+err_free_owner:
+	kvfree(mem->owner);
 err_fini_buf:
 	lm_pool_fini(&mem->pools[LM_POOL_BUF]);
 err_fini_ring:
@@ -195,7 +197,7 @@ static void lm_mem_destroy(struct lm_mem *mem)
 {
 	vfree(mem->base);
 	lm_stat_add(pages_free, mem->npages);
-	bitmap_free(mem->lent);
+	kvfree(mem->owner);
 	lm_pool_fini(&mem->pools[LM_POOL_BUF]);
 	lm_pool_fini(&mem->pools[LM_POOL_RING]);
 	lm_pool_fini(&mem->pools[LM_POOL_IF]);
@@ -208,19 +210,21 @@ static void lm_mem_free_work(struct work_struct *work)
 	lm_mem_destroy(container_of(work, struct lm_mem, free_work));
 }
 
-/* Called by kref_put_lock() with lm_mem_global_lock held. */
+/* The last reference went: unpublish, then free (or defer the free). */
 static void lm_mem_release(struct kref *ref)
-	__releases(&lm_mem_global_lock)
 {
 	struct lm_mem *mem = container_of(ref, struct lm_mem, ref);
 
+	/* A concurrent lm_mem_get_global() fails its kref_get_unless_zero()
+	 * on us and creates a fresh allocator; only clear our own entry. */
+	spin_lock_bh(&lm_mem_global_lock);
 	if (lm_mem_global == mem)
 		lm_mem_global = NULL;
-	spin_unlock(&lm_mem_global_lock);
+	spin_unlock_bh(&lm_mem_global_lock);
 	/*
-	 * The last reference may be a buffer a driver returns from its NAPI
-	 * poll: vfree() and friends want process context, so defer then.
-	 * lm_wq is flushed before the module goes away.
+	 * vfree() and friends want process context; a final put from
+	 * softirq (cannot happen today: adapters hold a reference while
+	 * buffers are lent) is deferred.  lm_wq is flushed at unload.
 	 */
 	if (in_task()) {
 		lm_mem_destroy(mem);
@@ -237,35 +241,52 @@ void lm_mem_get(struct lm_mem *mem)
 
 void lm_mem_put(struct lm_mem *mem)
 {
-	kref_put_lock(&mem->ref, lm_mem_release, &lm_mem_global_lock);
+	kref_put(&mem->ref, lm_mem_release);
 }
 
 struct lm_mem *lm_mem_get_global(void)
 {
 	struct lm_mem *mem, *fresh;
 
-	spin_lock(&lm_mem_global_lock);
+	spin_lock_bh(&lm_mem_global_lock);
 	mem = lm_mem_global;
 	if (mem && !kref_get_unless_zero(&mem->ref))
 		mem = NULL;	/* dying: its release clears the pointer */
-	spin_unlock(&lm_mem_global_lock);
+	spin_unlock_bh(&lm_mem_global_lock);
 	if (mem)
 		return mem;
 
 	fresh = lm_mem_create();
 	if (IS_ERR(fresh))
 		return fresh;
-	spin_lock(&lm_mem_global_lock);
+	spin_lock_bh(&lm_mem_global_lock);
 	mem = lm_mem_global;
 	if (mem && kref_get_unless_zero(&mem->ref)) {
 		/* Lost a race with another creator: use theirs. */
-		spin_unlock(&lm_mem_global_lock);
+		spin_unlock_bh(&lm_mem_global_lock);
 		lm_mem_destroy(fresh);
 		return mem;
 	}
 	lm_mem_global = fresh;
-	spin_unlock(&lm_mem_global_lock);
+	spin_unlock_bh(&lm_mem_global_lock);
 	return fresh;
+}
+
+/* Usage of the global allocator, if there is one right now. */
+bool lm_mem_global_usage(struct lm_mem_usage *u)
+{
+	struct lm_mem *mem;
+
+	spin_lock_bh(&lm_mem_global_lock);
+	mem = lm_mem_global;
+	if (mem && !kref_get_unless_zero(&mem->ref))
+		mem = NULL;
+	spin_unlock_bh(&lm_mem_global_lock);
+	if (!mem)
+		return false;
+	lm_mem_usage(mem, u);
+	lm_mem_put(mem);
+	return true;
 }
 
 struct page *lm_mem_page(struct lm_mem *mem, unsigned long pgoff)
@@ -304,7 +325,7 @@ static void lm_pool_give(struct lm_mem *mem, struct lm_pool *p, u32 i)
 	spin_unlock_bh(&mem->lock);
 }
 
-void *lm_mem_if_alloc(struct lm_mem *mem, size_t len, u64 *ofs)
+void *lm_mem_if_alloc(struct lm_mem *mem, size_t len, u64 *ofs, u16 *owner)
 {
 	struct lm_pool *p = &mem->pools[LM_POOL_IF];
 	void *nifp;
@@ -315,6 +336,7 @@ void *lm_mem_if_alloc(struct lm_mem *mem, size_t len, u64 *ofs)
 	i = lm_pool_take(mem, p);
 	if (i < 0)
 		return NULL;
+	*owner = LM_OWN_IF(i);
 	*ofs = p->ofs + (u64)i * p->objsize;
 	nifp = mem->base + *ofs;
 	memset(nifp, 0, p->objsize);
@@ -329,57 +351,146 @@ void lm_mem_if_free(struct lm_mem *mem, void *nifp)
 	lm_pool_give(mem, p, div_u64(ofs, p->objsize));
 }
 
-u32 lm_mem_buf_alloc(struct lm_mem *mem)
+/*
+ * Buffer ownership.  The kernel records, for every buffer, who it gave the
+ * buffer to: a ring (LM_OWN_RING), a file's extra-buffer list (LM_OWN_IF),
+ * a driver (LM_OWN_LENT), or nobody (LM_OWN_FREE).  Slots are user memory
+ * and are never trusted for freeing: a closing ring or file frees exactly
+ * the buffers recorded as its own, wherever the application put them.
+ * Ownership moves only through the kernel: a sync that is handed a slot
+ * naming another ring's or file's buffer takes it over (lm_mem_claim()),
+ * pipes move it with the slot they swap, drivers lend and return.
+ * mem->lock protects owner[] and the free stack.
+ */
+
+/* Pop a free buffer for owner; 0 if none.  mem->lock held. */
+static u32 __lm_buf_get(struct lm_mem *mem, u16 owner)
 {
 	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
 	u32 idx;
 
-	spin_lock_bh(&mem->lock);
-	if (!p->nfree) {
-		spin_unlock_bh(&mem->lock);
+	if (!p->nfree)
 		return 0;
-	}
 	idx = p->free_stack[--p->nfree];
-	__set_bit(idx, p->used);
+	mem->owner[idx] = owner;
+	return idx;
+}
+
+/* mem->lock held; idx must be allocated. */
+static void __lm_buf_put(struct lm_mem *mem, u32 idx)
+{
+	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
+
+	mem->owner[idx] = LM_OWN_FREE;
+	p->free_stack[p->nfree++] = idx;
+}
+
+u32 lm_mem_buf_alloc(struct lm_mem *mem, u16 owner)
+{
+	u32 idx;
+
+	spin_lock_bh(&mem->lock);
+	idx = __lm_buf_get(mem, owner);
 	spin_unlock_bh(&mem->lock);
 	return idx;
 }
 
-/*
- * Return buffer idx to the pool.  The index comes from user-writable
- * memory, so it is checked: in range, allocated, not lent to a driver.
- * Anything else is refused and counted (never a double free).
- */
-bool lm_mem_buf_free(struct lm_mem *mem, u32 idx)
+/* Free idx if (and only if) owner holds it. */
+bool lm_mem_buf_free(struct lm_mem *mem, u32 idx, u16 owner)
 {
-	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
+	bool done = false;
 
-	if (idx < 2 || idx >= p->objtotal)
-		goto bad;
+	if (idx >= mem->pools[LM_POOL_BUF].objtotal)
+		return false;
 	spin_lock_bh(&mem->lock);
-	if (!test_bit(idx, p->used) || test_bit(idx, mem->lent)) {
-		spin_unlock_bh(&mem->lock);
-		goto bad;
+	if (mem->owner[idx] == owner) {
+		__lm_buf_put(mem, idx);
+		done = true;
 	}
-	__clear_bit(idx, p->used);
-	p->free_stack[p->nfree++] = idx;
 	spin_unlock_bh(&mem->lock);
-	return true;
-bad:
-	lm_stat_inc(bad_free);
-	return false;
+	return done;
+}
+
+/* Free every buffer owner holds; returns how many. */
+u32 lm_mem_free_owned(struct lm_mem *mem, u16 owner)
+{
+	u32 i, n = 0, total = mem->pools[LM_POOL_BUF].objtotal;
+
+	spin_lock_bh(&mem->lock);
+	for (i = 2; i < total; i++) {
+		if (mem->owner[i] == owner) {
+			__lm_buf_put(mem, i);
+			n++;
+		}
+	}
+	spin_unlock_bh(&mem->lock);
+	return n;
 }
 
 /*
- * Allocate up to want extra buffers chained through their first 4 bytes
- * (0 terminates); *head gets the first.  Returns how many were given.
+ * A sync is handed slots [from, to) of ring: each must name a buffer that
+ * some ring or file holds (not free, not lent, not reserved); the ring
+ * takes over the ones it did not hold.  Returns the first bad slot, or to.
  */
-u32 lm_mem_extra_alloc(struct lm_mem *mem, u32 want, u32 *head)
+u32 lm_mem_claim(struct lm_mem *mem, struct netmap_ring *ring, u32 n,
+		 u32 from, u32 to, u16 owner)
+{
+	u32 total = mem->pools[LM_POOL_BUF].objtotal, k;
+
+	spin_lock_bh(&mem->lock);
+	for (k = from; k != to; k = lm_next(k, n)) {
+		u32 idx = READ_ONCE(ring->slot[k].buf_idx);
+		u16 o;
+
+		if (idx >= total)
+			break;
+		o = mem->owner[idx];
+		if (o == owner)
+			continue;
+		if (!lm_own_transferable(o))
+			break;
+		mem->owner[idx] = owner;
+	}
+	spin_unlock_bh(&mem->lock);
+	return k;
+}
+
+/*
+ * Pipe swap, with mem->lock held by the caller (lm_mem_lock()): t's buffer
+ * x goes to an r slot (owner r), r's buffer *y to the t slot (owner t).
+ * -EINVAL if x is not t's.  If *y is not r's (the peer's user scribbled on
+ * a slot it had released) t gets a fresh buffer instead; -ENOMEM if none.
+ */
+int __lm_mem_swap(struct lm_mem *mem, u32 x, u16 t, u32 *y, u16 r)
+{
+	u32 total = mem->pools[LM_POOL_BUF].objtotal;
+
+	lockdep_assert_held(&mem->lock);
+	if (x >= total || mem->owner[x] != t)
+		return -EINVAL;
+	if (*y >= total || mem->owner[*y] != r) {
+		*y = __lm_buf_get(mem, t);
+		if (!*y)
+			return -ENOMEM;
+	} else {
+		mem->owner[*y] = t;
+	}
+	mem->owner[x] = r;
+	return 0;
+}
+
+/*
+ * Allocate up to want extra buffers for a file (owner), chained through
+ * their first 4 bytes (0 terminates); *head gets the first.  Returns how
+ * many were given.  They are freed by owner at close, whatever the chain
+ * then says.
+ */
+u32 lm_mem_extra_alloc(struct lm_mem *mem, u32 want, u32 *head, u16 owner)
 {
 	u32 n, idx, next = 0;
 
 	for (n = 0; n < want; n++) {
-		idx = lm_mem_buf_alloc(mem);
+		idx = lm_mem_buf_alloc(mem, owner);
 		if (!idx)
 			break;
 		*(u32 *)(mem->base + mem->pools[LM_POOL_BUF].ofs +
@@ -390,24 +501,18 @@ u32 lm_mem_extra_alloc(struct lm_mem *mem, u32 want, u32 *head)
 	return n;
 }
 
-/*
- * Free the extra-buffer chain starting at head (user-controlled).  At most
- * count links are followed, so a looping chain ends; every index is checked
- * by lm_mem_buf_free().  Buffers the user moved elsewhere stay allocated
- * until the allocator itself goes (no page is ever leaked by that).
- */
-void lm_mem_extra_free(struct lm_mem *mem, u32 head, u32 count)
+void lm_mem_usage(struct lm_mem *mem, struct lm_mem_usage *u)
 {
-	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
-	u32 idx = head, next;
+	u32 i, total = mem->pools[LM_POOL_BUF].objtotal;
 
-	while (count-- && idx >= 2 && idx < p->objtotal) {
-		next = READ_ONCE(*(u32 *)(mem->base + p->ofs +
-					  (size_t)idx * p->objsize));
-		if (!lm_mem_buf_free(mem, idx))
-			break;
-		idx = next;
-	}
+	spin_lock_bh(&mem->lock);
+	u->bufs_in_use = total - 2 - mem->pools[LM_POOL_BUF].nfree;
+	u->bufs_lent = 0;
+	for (i = 2; i < total; i++)
+		u->bufs_lent += mem->owner[i] == LM_OWN_LENT;
+	u->rings_in_use = mem->pools[LM_POOL_RING].objtotal - mem->pools[LM_POOL_RING].nfree;
+	u->ifs_in_use = mem->pools[LM_POOL_IF].objtotal - mem->pools[LM_POOL_IF].nfree;
+	spin_unlock_bh(&mem->lock);
 }
 
 int lm_mem_ring_create(struct lm_mem *mem, struct lm_kring *kring)
@@ -436,8 +541,9 @@ int lm_mem_ring_create(struct lm_mem *mem, struct lm_kring *kring)
 	*(uint16_t *)&ring->ringid = kring->ring_id;
 	*(uint16_t *)&ring->dir = kring->dir == LM_TX ? 0 : 1;
 
+	kring->ring_owner = LM_OWN_RING(obj);
 	for (i = 0; i < n; i++) {
-		u32 idx = lm_mem_buf_alloc(mem);
+		u32 idx = lm_mem_buf_alloc(mem, kring->ring_owner);
 
 		if (!idx)
 			goto err_free_bufs;
@@ -458,78 +564,70 @@ int lm_mem_ring_create(struct lm_mem *mem, struct lm_kring *kring)
 	return 0;
 
 err_free_bufs:
-	while (i--)
-		lm_mem_buf_free(mem, ring->slot[i].buf_idx);
+	lm_mem_free_owned(mem, kring->ring_owner);	/* never re-reads the slots */
 	lm_pool_give(mem, rp, obj);
 	return -ENOMEM;
 }
 
 /*
- * Free a kring's ring and the buffers its slots name.  The slots are user
- * memory: each index is validated by lm_mem_buf_free(), and lent buffers
- * (kept by a driver) are skipped.
+ * Free a kring's ring and every buffer the ring holds, wherever the
+ * application moved it; buffers of others found in its slots stay theirs.
  */
 void lm_mem_ring_delete(struct lm_mem *mem, struct lm_kring *kring)
 {
 	struct lm_pool *rp = &mem->pools[LM_POOL_RING];
-	struct netmap_ring *ring = kring->ring;
-	u32 i, bad = 0;
 
-	if (!ring)
+	if (!kring->ring)
 		return;
-	for (i = 0; i < kring->nkr_num_slots; i++) {
-		u32 idx = READ_ONCE(ring->slot[i].buf_idx);
-
-		if (!lm_mem_buf_free(mem, idx))
-			bad++;
-	}
-	if (bad)
-		lm_ratelimited("%s: %u slots held no freeable buffer at close\n",
-			       kring->na->name, bad);
+	lm_mem_free_owned(mem, kring->ring_owner);
 	lm_pool_give(mem, rp, div_u64(kring->ring_ofs - rp->ofs, rp->objsize));
 	kring->ring = NULL;
 	kring->ring_ofs = 0;
 }
 
-int lm_mem_lend(struct lm_mem *mem, u32 idx)
+int lm_mem_lend(struct lm_mem *mem, u32 idx, u16 *prev)
 {
 	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
+	u16 o;
 
 	if (idx < 2 || idx >= p->objtotal)
 		return -EINVAL;
 	spin_lock_bh(&mem->lock);
-	if (!test_bit(idx, p->used)) {
-		spin_unlock_bh(&mem->lock);
-		return -EINVAL;
-	}
-	if (test_and_set_bit(idx, mem->lent)) {
+	o = mem->owner[idx];
+	if (o == LM_OWN_LENT) {
 		spin_unlock_bh(&mem->lock);
 		return -EBUSY;
 	}
+	if (!lm_own_transferable(o)) {
+		spin_unlock_bh(&mem->lock);
+		return -EINVAL;
+	}
+	*prev = o;
+	mem->owner[idx] = LM_OWN_LENT;
 	spin_unlock_bh(&mem->lock);
 	lm_mem_get(mem);	/* the lent buffer keeps the region alive */
 	return 0;
 }
 
 /*
- * Undo lm_mem_lend(): the buffer goes back to the pool (free) or stays
- * allocated for a ring slot that adopts it (!free).  False if not lent.
+ * Undo lm_mem_lend(): the buffer goes back to the pool (to ==
+ * LM_OWN_FREE) or to the ring that adopts it.  False if it was not lent.
  */
-bool lm_mem_unlend(struct lm_mem *mem, u32 idx, bool free)
+bool lm_mem_unlend(struct lm_mem *mem, u32 idx, u16 to)
 {
 	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
 
 	if (idx < 2 || idx >= p->objtotal)
 		return false;
 	spin_lock_bh(&mem->lock);
-	if (!test_and_clear_bit(idx, mem->lent)) {
+	if (mem->owner[idx] != LM_OWN_LENT) {
 		spin_unlock_bh(&mem->lock);
 		return false;
 	}
-	if (free) {
-		__clear_bit(idx, p->used);
-		p->free_stack[p->nfree++] = idx;
-	}
+	if (to == LM_OWN_FREE)
+		__lm_buf_put(mem, idx);
+	else
+		mem->owner[idx] = to;
 	spin_unlock_bh(&mem->lock);
 	lm_mem_put(mem);	/* never the last: the adapter holds one */
 	return true;

@@ -84,6 +84,7 @@ void lm_pipe_geometry(u32 slots_hint, u32 *slots)
 
 static int lm_pipe_txsync(struct lm_kring *t, unsigned int flags)
 {
+	struct lm_mem *mem = t->na->mem;
 	struct lm_kring *r = t->drv_priv;
 	const struct lm_lut *lut = &t->na->lut;
 	u32 n = t->nkr_num_slots, k = t->nr_hwcur, head = t->rhead;
@@ -95,18 +96,28 @@ static int lm_pipe_txsync(struct lm_kring *t, unsigned int flags)
 	j = r->nr_hwtail;
 	/* Pairs with smp_store_release() in lm_pipe_rxsync(). */
 	lim = lm_prev(smp_load_acquire(&r->nr_hwcur), n);
+	lm_mem_lock(mem);
 	while (k != head && j != lim) {
 		struct netmap_slot *ts = &t->ring->slot[k];
 		struct netmap_slot *rs = &r->ring->slot[j];
 		u32 idx = READ_ONCE(ts->buf_idx);
+		u32 ridx = READ_ONCE(rs->buf_idx);
 		u16 len = READ_ONCE(ts->len);
 
-		if (unlikely(idx < 2 || idx >= lut->nbufs || len > lut->buf_size)) {
+		if (unlikely(len > lut->buf_size)) {
 			err = -EINVAL;
 			break;
 		}
-		/* rs is kernel-owned (R's user released it): take its buffer. */
-		ts->buf_idx = READ_ONCE(rs->buf_idx);
+		/*
+		 * rs is kernel-owned (R's user released it): its buffer
+		 * goes to T, T's to R, and so does their ownership.  The
+		 * prologue checked idx, but T's user may have changed it
+		 * since: __lm_mem_swap() checks again under the pool lock.
+		 */
+		err = __lm_mem_swap(mem, idx, t->ring_owner, &ridx, r->ring_owner);
+		if (unlikely(err))
+			break;
+		ts->buf_idx = ridx;
 		rs->buf_idx = idx;
 		rs->len = len;
 		rs->ptr = 0;
@@ -116,6 +127,7 @@ static int lm_pipe_txsync(struct lm_kring *t, unsigned int flags)
 		j = lm_next(j, n);
 		moved++;
 	}
+	lm_mem_unlock(mem);
 	if (moved) {
 		/* Pairs with smp_load_acquire() of nr_hwtail in lm_kring_sync(). */
 		smp_store_release(&r->nr_hwtail, j);

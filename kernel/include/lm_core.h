@@ -136,6 +136,7 @@ struct lm_kring {
 	wait_queue_head_t wq;		/* poll() waiters */
 	struct lm_kring	*pipe_peer;	/* pipes: the kring slots go to/come from */
 	struct sk_buff_head host_q;	/* host rx ring: frames from the stack */
+	u16		ring_owner;	/* buffer owner id of the ring (lm_mem) */
 	u64		reinit_count;	/* rings reset after bad user indices */
 	u64		host_drops;	/* host rx: frames dropped, ring full */
 };

@@ -421,6 +421,119 @@ static int pipe_pair(const char *base, struct cu_port *a, struct cu_port *b)
 	return 0;
 }
 
+/* A gauge from /sys/module/livemap/parameters/stats, -1 if absent. */
+static long stat_of(const char *key)
+{
+	FILE *f = fopen("/sys/module/livemap/parameters/stats", "r");
+	char line[128];
+	size_t kl = strlen(key);
+	long v = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, kl) && line[kl] == ' ')
+			v = atol(line + kl + 1);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static void zap(struct netmap_ring *r)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->num_slots; i++)
+		r->slot[i].buf_idx = 0;
+}
+
+/*
+ * Buffer ownership: a file that scribbles over its slots or its extra
+ * buffer list before close must neither leak buffers nor free somebody
+ * else's.
+ */
+static void test_ownership(void)
+{
+	struct cu_port keep, p, victim, thief, fresh;
+	struct nmreq_header h;
+	long base, after;
+	uint32_t x, i;
+	int it, err = 0, hits = 0;
+	char name[32];
+
+	if (cu_open(&keep, "keep{0", NR_REG_ALL_NIC, 0)) {
+		ok(0, "open keep{0");
+		return;
+	}
+	base = stat_of("bufs_in_use");
+	for (it = 0; it < 30 && !err; it++) {
+		snprintf(name, sizeof(name), "zap%d{0", it);
+		err = cu_open(&p, name, NR_REG_ALL_NIC, 0);
+		if (err)
+			break;
+		zap(cu_txring(&p, 0));
+		zap(cu_rxring(&p, 0));
+		cu_close(&p);
+	}
+	is_int(err, 0, "30 x (register, set every buf_idx to 0, close): no ENOMEM");
+	after = stat_of("bufs_in_use");
+	ok(base > 0 && after == base, "  bufs_in_use back to %ld (is %ld): nothing leaked", base, after);
+
+	/* A thief points ni_bufs_head at the victim's buffer and closes. */
+	if (cu_open(&victim, "own{0", NR_REG_ALL_NIC, 0)) {
+		ok(0, "open own{0");
+		cu_close(&keep);
+		return;
+	}
+	x = cu_txring(&victim, 0)->slot[0].buf_idx;
+	memset(&thief, 0, sizeof(thief));
+	thief.fd = dev_open();
+	thief.reg.nr_mode = NR_REG_ALL_NIC;
+	thief.reg.nr_extra_bufs = 4;
+	cu_hdr(&h, "thief{0", NETMAP_REQ_REGISTER, &thief.reg);
+	is_int(xioctl(thief.fd, NIOCCTRL, &h), 0, "thief registers with 4 extra buffers");
+	thief.mem = mmap(NULL, thief.reg.nr_memsize, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 thief.fd, 0);
+	if (thief.mem != MAP_FAILED) {
+		thief.nifp = (struct netmap_if *)(thief.mem + thief.reg.nr_offset);
+		thief.nifp->ni_bufs_head = x;
+		/* and also hands the victim's buffer to its own ring */
+		cu_txring(&thief, 0)->slot[0].buf_idx = x;
+	} else {
+		thief.mem = NULL;
+	}
+	cu_close(&thief);
+	if (cu_open(&fresh, "fresh{0", NR_REG_ALL_NIC, 0) == 0) {
+		for (i = 0; i < cu_txring(&fresh, 0)->num_slots; i++)
+			hits += cu_txring(&fresh, 0)->slot[i].buf_idx == x;
+		for (i = 0; i < cu_rxring(&fresh, 0)->num_slots; i++)
+			hits += cu_rxring(&fresh, 0)->slot[i].buf_idx == x;
+		cu_close(&fresh);
+	}
+	is_int(hits, 0, "the victim's buffer was not freed by the thief's close (no double owner)");
+	cu_close(&victim);
+
+	/* Claiming a free buffer in a sync is refused: the pool is used from
+	 * its low indices up, so its last buffer is free here. */
+	if (pipe_pair("cf", &p, &fresh) == 0) {
+		struct nmreq_pools_info po;
+		struct netmap_ring *tx = cu_txring(&p, 0);
+		uint32_t mine = tx->slot[0].buf_idx;
+
+		memset(&po, 0, sizeof(po));
+		cu_hdr(&h, "", NETMAP_REQ_POOLS_INFO_GET, &po);
+		xioctl(p.fd, NIOCCTRL, &h);
+		tx->slot[0].buf_idx = po.nr_buf_pool_objtotal - 1;
+		tx->slot[0].len = 60;
+		tx->head = tx->cur = 1;
+		is_int(xioctl(p.fd, NIOCTXSYNC, NULL), EINVAL,
+		       "a slot naming a free buffer (%u): EINVAL", po.nr_buf_pool_objtotal - 1);
+		tx->slot[0].buf_idx = mine;
+		is_int(xioctl(p.fd, NIOCTXSYNC, NULL), 0, "  with its own buffer back: sent");
+		cu_close(&p);
+		cu_close(&fresh);
+	}
+	cu_close(&keep);
+}
+
 static void test_ring_indices(void)
 {
 	struct netmap_ring *tx, *rx;
@@ -751,5 +864,6 @@ int main(void)
 	test_null_mode();
 	test_poll_flags();
 	test_final_sync();
+	test_ownership();
 	return done_testing();
 }

@@ -30,6 +30,8 @@ tap core_badinput
 diag "$(tr '\n' ' ' < /sys/module/livemap/parameters/stats)"
 check "a bad index was logged (rate-limited) with 'ring reset'" \
 	sh -c 'dmesg | grep -q "ring reset"'
+is "$(stat_of bufs_in_use)" 0 "no buffer in use with nothing bound"
+is "$(stat_of rings_in_use)" 0 "no ring in use with nothing bound"
 is "$(stat_of pages_alloc)" "$(stat_of pages_free)" "every region page allocated was freed"
 is "$(stat_of mem_alloc)" "$(stat_of mem_free)" "every allocator freed"
 is "$(stat_of pipes_alloc)" "$(stat_of pipes_free)" "every pipe freed"

@@ -25,6 +25,8 @@ stat_of() { sed -n "s/^$1 //p" /sys/module/livemap/parameters/stats; }
 check "livemap.ko loads" lm_insmod livemap
 tap core_churn -t 30
 diag "$(tr '\n' ' ' < /sys/module/livemap/parameters/stats)"
+is "$(stat_of bufs_in_use)" 0 "no buffer in use with nothing bound"
+is "$(stat_of rings_in_use)" 0 "no ring in use with nothing bound"
 is "$(stat_of pages_alloc)" "$(stat_of pages_free)" "every region page allocated was freed"
 is "$(stat_of mem_alloc)" "$(stat_of mem_free)" "every allocator freed"
 is "$(stat_of pipes_alloc)" "$(stat_of pipes_free)" "every pipe freed"
