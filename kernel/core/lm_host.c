@@ -96,7 +96,8 @@ int lm_host_rxsync(struct lm_kring *kring, unsigned int flags)
 		}
 	}
 	kring->nr_hwcur = k;
-	if (err)
+	/* The last sync at close only releases: the ring is about to go. */
+	if (err || (flags & LM_SYNC_FINAL))
 		return err;
 
 	j = kring->nr_hwtail;
@@ -164,6 +165,13 @@ int lm_host_txsync(struct lm_kring *kring, unsigned int flags)
 
 void lm_host_kring_off(struct lm_kring *kring)
 {
-	if (kring->dir == LM_RX)
-		lm_host_purge(kring);
+	u32 n = kring->nkr_num_slots, left;
+
+	if (kring->dir != LM_RX)
+		return;
+	/* Frames the application never consumed vanish with the ring. */
+	left = (kring->nr_hwtail + n - kring->nr_hwcur) % n;
+	kring->host_drops += left;
+	lm_stat_add(host_drops, left);
+	lm_host_purge(kring);
 }

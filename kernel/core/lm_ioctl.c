@@ -170,14 +170,23 @@ static int lm_register(struct lm_priv *priv, const char *uname,
 		lm_ratelimited("register: unknown flags %#llx\n", req->nr_flags);
 		return -EINVAL;
 	}
-	if (req->nr_flags & LM_REG_FLAGS_UNSUPP)
-		return -EOPNOTSUPP;	/* monitors are not in livemap */
-	if ((req->nr_flags & NR_TX_RINGS_ONLY) && (req->nr_flags & NR_RX_RINGS_ONLY))
+	if (req->nr_flags & LM_REG_FLAGS_UNSUPP) {
+		lm_ratelimited("register: monitor flags are not supported\n");
+		return -EOPNOTSUPP;
+	}
+	if ((req->nr_flags & NR_TX_RINGS_ONLY) && (req->nr_flags & NR_RX_RINGS_ONLY)) {
+		lm_ratelimited("register: NR_TX_RINGS_ONLY and NR_RX_RINGS_ONLY together\n");
 		return -EINVAL;
-	if (req->nr_mem_id > 1)
-		return -EINVAL;		/* only the global allocator exists */
-	if (!name[0])
+	}
+	if (req->nr_mem_id > 1) {
+		lm_ratelimited("register: nr_mem_id %u (only 1, the global allocator)\n",
+			       req->nr_mem_id);
 		return -EINVAL;
+	}
+	if (!name[0]) {
+		lm_ratelimited("register: empty port name\n");
+		return -EINVAL;
+	}
 
 	mutex_lock(&lm_core_lock);
 	if (priv->na) {
@@ -366,8 +375,10 @@ long lm_ioctl_ctrl(struct lm_priv *priv, void __user *uarg)
 			return -EFAULT;
 		return -EINVAL;
 	}
-	if (hdr.nr_reserved)
+	if (hdr.nr_reserved) {
+		lm_ratelimited("nr_reserved is %u, must be 0\n", hdr.nr_reserved);
 		return -EINVAL;
+	}
 	if (!lm_name_ok(hdr.nr_name, sizeof(hdr.nr_name)))
 		return -EINVAL;
 	switch (hdr.nr_reqtype) {
@@ -387,8 +398,10 @@ long lm_ioctl_ctrl(struct lm_priv *priv, void __user *uarg)
 		lm_ratelimited("unknown request type %u\n", hdr.nr_reqtype);
 		return -EINVAL;
 	}
-	if (!hdr.nr_body)
+	if (!hdr.nr_body) {
+		lm_ratelimited("request without a body\n");
 		return -EINVAL;
+	}
 	ubody = u64_to_user_ptr(hdr.nr_body);
 	if (copy_from_user(&body, ubody, bsize))
 		return -EFAULT;

@@ -465,6 +465,20 @@ static void lm_adapter_reclaim_lent(struct lm_adapter *na)
 			na->name, n);
 }
 
+/* Can the allocator hold this port's rings and its netmap_if? */
+static bool lm_geometry_fits(const struct lm_adapter_info *info)
+{
+	struct lm_mem_geom g;
+	size_t slots_max, nifp;
+
+	lm_mem_geometry(&g);
+	slots_max = (g.ring_size - sizeof(struct netmap_ring)) / sizeof(struct netmap_slot);
+	nifp = sizeof(struct netmap_if) + sizeof(ssize_t) *
+	       (info->num_tx_rings + info->num_rx_rings + 2 * info->num_host_rings);
+	return info->num_tx_desc <= slots_max && info->num_rx_desc <= slots_max &&
+	       nifp <= g.if_size;
+}
+
 struct lm_adapter *lm_adapter_register(const struct lm_adapter_info *info)
 {
 	const struct lm_adapter_ops *ops = info ? info->ops : NULL;
@@ -481,6 +495,12 @@ struct lm_adapter *lm_adapter_register(const struct lm_adapter_info *info)
 	    info->num_host_rings > 1)
 		return ERR_PTR(-EINVAL);
 
+	if (!lm_geometry_fits(info)) {
+		pr_err(LM_NAME ": %s: %u/%u rings of %u/%u slots do not fit ring_size/if_size\n",
+		       info->ifp->name, info->num_tx_rings, info->num_rx_rings,
+		       info->num_tx_desc, info->num_rx_desc);
+		return ERR_PTR(-EINVAL);
+	}
 	na = lm_adapter_alloc(info->num_tx_rings, info->num_rx_rings,
 			      info->num_host_rings, info->num_tx_desc,
 			      info->num_rx_desc);

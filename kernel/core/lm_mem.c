@@ -176,8 +176,9 @@ static struct lm_mem *lm_mem_create(void)
 		goto err_free_owner;
 	lm_stat_add(pages_alloc, mem->npages);
 	lm_stat_inc(mem_alloc);
-	pr_info(LM_NAME ": allocator %u: %zu bytes (%u if, %u rings, %u buffers of %u)\n",
-		mem->mem_id, mem->size, g.if_num, g.ring_num, g.buf_num, g.buf_size);
+	pr_info_ratelimited(LM_NAME ": allocator %u: %zu bytes (%u if, %u rings, %u buffers of %u)\n",
+			    mem->mem_id, mem->size, g.if_num, g.ring_num, g.buf_num,
+			    g.buf_size);
 	return mem;
 
 err_free_owner:
