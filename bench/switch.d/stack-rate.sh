@@ -28,17 +28,9 @@ usleep 1200000
 lm-afp tx -i eth0 -n 1000000000 -R "$TXRATE" --stream 2 --on-full block --json >/tmp/tx.json &
 txpid=$!
 tell PROBE_READY
-# next_token: the host's next line (STEPk or DONE), 60 s at most.
-next_token() {
-	_d=$(( $(date +%s) + 60 ))
-	while [ "$(date +%s)" -lt "$_d" ]; do
-		if read -t 1 _line <&3; then echo "$_line"; return 0; fi
-	done
-	return 1
-}
 k=1
 while :; do
-	tok=$(next_token)
+	tok=$(next_host_line 60)
 	[ "$tok" = "STEP$k" ] || break
 	lm-afp rx -i eth0 --stream 1 --idle 2 --timeout 120 --json --ready-file /tmp/r$k.ready \
 		>/tmp/r$k.json &

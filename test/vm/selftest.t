@@ -50,4 +50,9 @@ t "hang: the run fails" rc hang 1
 t "hang: reported as killed at its 20 s limit" has hang '^not ok .*finished within 20s \(killed at 2[0-9]s\)'
 t "hang: the console tail is printed" has hang '^# --- console tail'
 t "hang: no QEMU or temp dir left" gone hang
+runfix tokens
+FIX=tokens
+t "tokens: 40 round trips and next_host_line, all checks pass" rc tokens 0
+t "tokens: no check failed" sh -c "! grep -q '^not ok' '$out/tokens.tap'"
+t "tokens: no QEMU or temp dir left" gone tokens
 echo "1..$n"

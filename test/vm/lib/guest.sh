@@ -36,15 +36,42 @@ value() { lm_log "@value $1 $2"; }
 tell() { lm_log "@tell $1"; }
 
 # wait_for TOKEN SECS: block until the host says TOKEN; a timeout is a failure.
+# /init's reader appends every host line to $LM_HOST_LINES; tokens are
+# consumed in order (lines before the match are skipped, as if read), and
+# the count consumed lives in a file so subshells share it.  Reading the
+# tty here with a timeout could cut a line in two and lose its head.
 wait_for() {
 	_deadline=$(( $(date +%s) + ${2:-30} ))
-	while [ "$(date +%s)" -lt "$_deadline" ]; do
-		if read -t 1 _line <&3; then
-			[ "$_line" = "$1" ] && return 0
+	while :; do
+		_seen=$(cat "$LM_HOST_LINES.seen" 2>/dev/null || echo 0)
+		_n=$(tr -d '\r' <"$LM_HOST_LINES" |
+			awk -v from="$_seen" -v tok="$1" 'NR > from && $0 == tok { print NR; exit }')
+		if [ -n "$_n" ]; then
+			echo "$_n" >"$LM_HOST_LINES.seen"
+			return 0
 		fi
+		[ "$(date +%s)" -ge "$_deadline" ] && break
+		usleep 20000
 	done
 	lm_log "@check fail waiting for host token '$1' (${2:-30}s)"
 	return 1
+}
+
+# next_host_line SECS: print the host's next unconsumed line and consume it
+# (for a host that chooses between tokens, e.g. STEPk or DONE).
+next_host_line() {
+	_deadline=$(( $(date +%s) + ${1:-30} ))
+	while :; do
+		_seen=$(cat "$LM_HOST_LINES.seen" 2>/dev/null || echo 0)
+		_l=$(tr -d '\r' <"$LM_HOST_LINES" | sed -n "$((_seen + 1))p")
+		if [ -n "$_l" ]; then
+			echo $((_seen + 1)) >"$LM_HOST_LINES.seen"
+			echo "$_l"
+			return 0
+		fi
+		[ "$(date +%s)" -ge "$_deadline" ] && return 1
+		usleep 20000
+	done
 }
 
 # send_file PATH [NAME]: copy a guest file to the host's artifacts dir.
