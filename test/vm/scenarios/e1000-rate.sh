@@ -8,16 +8,28 @@
 # the guest's pace sets the rate, nothing is refused), so rx frames/s =
 # N / the peer's sending time.  tx: N frames / the sender's own time
 # (lm-afp tx's elapsed time, pkt-gen's first-to-last frame).
-# Asserted: exactly-once delivery of every frame in every measurement, none
-# refused.  The rates are only recorded (a test never asserts time):
-# $ARTIFACTS/rates.txt, one "DIR LEN METHOD FRAMES_PER_S" line each.
+# Asserted, every measurement: no frame refused, duplicated, reordered or
+# corrupted, and every frame accounted for:
+#   rx: delivered to the application, or (AF_PACKET only) dropped by the
+#       socket and counted by the kernel (PACKET_STATISTICS tp_drops): the
+#       stream's gaps must equal that count exactly, so nothing is lost
+#       below the socket.  netmap: every frame delivered.
+#   tx: received by the peer, or lost between QEMU's e1000 and the peer:
+#       QEMU queues at most 10,000 frames per netdev (net/queue.c nq_maxlen)
+#       behind a full peer socket and drops what a device sends beyond that
+#       (e1000 sends without a completion callback), invisible to the guest.
+#       With N <= 10000 that cannot happen, so nothing may be lost; with a
+#       larger N (the bench) the peer's count of lost frames is reported.
+# The rates are only recorded (a test never asserts time):
+# $ARTIFACTS/rates.txt, one "DIR LEN METHOD FRAMES_PER_S LOST" line each
+# (rx: frames delivered to the application / the peer's sending time).
 # bench/e1000-rate runs this with a larger N and prints the table.
 #
 # Environment (host side, passed into the guest script):
-#   N        frames per measurement (default 20000: the make-check variant)
+#   N        frames per measurement (default 10000: the make-check variant)
 #   LENS     frame lengths without FCS, 60..1514 (default "60 1514")
 #   METHODS  subset of "plain ring netmap" (default all three)
-N=${N:-20000}
+N=${N:-10000}
 LENS=${LENS:-60 1514}
 METHODS=${METHODS:-plain ring netmap}
 # bound of each tool's run: generous for 2,000 frames/s, far below any
@@ -26,7 +38,7 @@ T=$((30 + N / 2000))
 _nl=0 _nm=0
 for _l in $LENS; do _nl=$((_nl + 1)); done
 for _m in $METHODS; do _nm=$((_nm + 1)); done
-DESC="livemap_e1000: rx/tx frames/s, AF_PACKET ($METHODS) x $LENS B, $N frames each (exactly-once asserted)"
+DESC="livemap_e1000: rx/tx frames/s, AF_PACKET ($METHODS) x $LENS B, $N frames each (every frame accounted for)"
 NICS="e1000"
 TIMEOUT=$((60 + _nl * _nm * 2 * (8 + N / 5000)))
 
@@ -87,6 +99,10 @@ for len in $LENS; do
 			wait $p
 			rc=$?
 			is "$rc" 0 "$tag: lm-afp rx exit status"
+			d=$(jget $f sock_drops)
+			is "$(jget $f valid)+$d/$(jget $f lost)" "$((N - d))+$d/$d" \
+				"$tag: every frame delivered or counted as a socket drop"
+			value ${tag}_drops "$d"
 			;;
 		netmap)
 			pkt-gen -f rxseq -i netmap:eth0 -n $N --idle 5 -d $T -T 0 --json >$f 2>&1 &
@@ -98,10 +114,12 @@ for len in $LENS; do
 			wait $p
 			rc=$?
 			is "$rc" 0 "$tag: pkt-gen rxseq exit status"
+			is "$(jget $f valid)/$(jget $f lost)" "$N/0" "$tag: every frame delivered"
+			value ${tag}_drops 0
 			;;
 		esac
-		is "$(jget $f valid)/$(jget $f lost)/$(jget $f dup)/$(jget $f reorder)/$(jget $f corrupt)" \
-			"$N/0/0/0/0" "$tag: every frame exactly once, in order, intact"
+		is "$(jget $f dup)/$(jget $f reorder)/$(jget $f corrupt)/$(jget $f stale)" \
+			"0/0/0/0" "$tag: no frame duplicated, reordered or corrupted"
 		send_file $f $tag.json
 		[ $m = netmap ] && settle "$tag"
 	done
@@ -138,7 +156,7 @@ EOF2
 _rate() { awk -v n="$1" -v ms="$2" 'BEGIN { if (ms > 0) printf "%d", n * 1000 / ms; else print "n/a" }'; }
 
 host() {
-	local len m tag f ppid deadline
+	local len m tag f ppid deadline ms d w v
 	: >"$ARTIFACTS/rates.txt"
 	for len in $LENS; do
 		for m in $METHODS; do
@@ -149,7 +167,12 @@ host() {
 				--stream 1 --on-full block --dst "$NIC0_MAC" --timeout $T --json >"$f"
 			is "$(json_get "$f" sent)/$(json_get "$f" refused)" "$N/0" \
 				"$tag: peer sent $N frames, QEMU refused none"
-			echo "rx $len $m $(_rate $N "$(json_get "$f" elapsed_ms)")" >>"$ARTIFACTS/rates.txt"
+			ms=$(json_get "$f" elapsed_ms) d="" w=$((SECONDS + T + 30))
+			until [ -n "$d" ] || ((SECONDS > w)); do
+				d=$(guest_value ${tag}_drops)
+				[ -n "$d" ] || sleep 0.1
+			done
+			echo "rx $len $m $(_rate $((N - ${d:-0})) "$ms") ${d:-n/a}" >>"$ARTIFACTS/rates.txt"
 		done
 		for m in $METHODS; do
 			tag=tx_${len}_$m
@@ -162,8 +185,14 @@ host() {
 			tell_guest $tag
 			wait $ppid
 			tell_guest ${tag}_DONE
-			is "$(json_get "$f" valid)/$(json_get "$f" lost)/$(json_get "$f" dup)/$(json_get "$f" reorder)" \
-				"$N/0/0/0" "$tag: peer received all $N frames exactly once, in order"
+			is "$(json_get "$f" dup)/$(json_get "$f" reorder)/$(json_get "$f" corrupt)" "0/0/0" \
+				"$tag: peer: no frame twice, reordered or corrupted"
+			v=$(json_get "$f" valid)
+			if ((N <= 10000)); then
+				is "$v" "$N" "$tag: peer received all $N frames (N fits QEMU's queue)"
+			else
+				check "$tag: peer received at most $N frames" test "${v:-0}" -le $N
+			fi
 		done
 	done
 	wait_guest GUEST_DONE $((T + 30)) || return 1
@@ -171,7 +200,7 @@ host() {
 
 # The tx rates come from the guest's files, which land after the guest ends.
 after() {
-	local len m f r
+	local len m f r v
 	for len in $LENS; do
 		for m in $METHODS; do
 			f=$ARTIFACTS/tx_${len}_$m.json
@@ -179,8 +208,9 @@ after() {
 			netmap) r=$(json_get "$f" pps) ;;
 			*) r=$(_rate $N "$(json_get "$f" elapsed_ms)") ;;
 			esac
-			echo "tx $len $m ${r%.*}" >>"$ARTIFACTS/rates.txt"
+			v=$(json_get "$ARTIFACTS/peer-tx_${len}_$m.json" valid)
+			echo "tx $len $m ${r%.*} $((N - ${v:-0}))" >>"$ARTIFACTS/rates.txt"
 		done
 	done
-	diag "frames/s (DIR LEN METHOD RATE): $(tr '\n' ';' <"$ARTIFACTS/rates.txt")"
+	diag "frames/s (DIR LEN METHOD RATE LOST): $(tr '\n' ';' <"$ARTIFACTS/rates.txt")"
 }
