@@ -232,7 +232,8 @@ void lm_e1000_rx_deliver(struct lm_e1000 *a, struct sk_buff *skb,
 	}
 }
 
-static void lm_rx_stats_flush(struct lm_e1000 *a)
+/* Publish the frames counted by lm_e1000_rx_deliver() / rxsync (one writer). */
+void lm_e1000_rx_stats_flush(struct lm_e1000 *a)
 {
 	struct lm_e1000_ring *r = &a->rx;
 
@@ -274,7 +275,7 @@ static int lm_rx_clean(struct lm_e1000 *a, int budget)
 		if (lm_ring_unused(r) >= LM_E1000_RX_REFILL_BATCH)
 			lm_rx_refill(a, true);
 	}
-	lm_rx_stats_flush(a);
+	lm_e1000_rx_stats_flush(a);
 	return done;
 }
 

@@ -517,20 +517,6 @@ static void lm_nm_rx_harvest(struct lm_e1000 *a)
 	}
 }
 
-static void lm_nm_rx_stats(struct lm_e1000 *a)
-{
-	struct lm_e1000_ring *r = &a->rx;
-
-	if (!a->rx_pkts)
-		return;
-	u64_stats_update_begin(&r->stats.syncp);
-	r->stats.packets += a->rx_pkts;
-	r->stats.bytes += a->rx_bytes;
-	u64_stats_update_end(&r->stats.syncp);
-	a->rx_pkts = 0;
-	a->rx_bytes = 0;
-}
-
 static int lm_nm_rxsync(struct lm_kring *kring, unsigned int flags)
 {
 	struct lm_e1000 *a = lm_kring_adapter(kring);
@@ -561,7 +547,7 @@ static int lm_nm_rxsync(struct lm_kring *kring, unsigned int flags)
 	lm_hl_kick(kr);
 	kring->nr_hwcur = lm_hl_nm_hwcur(kr);
 	kring->nr_hwtail = lm_hl_nm_hwtail(kr);
-	lm_nm_rx_stats(a);
+	lm_e1000_rx_stats_flush(a);
 out:
 	mutex_unlock(&a->ring_lock);
 	return err;
@@ -783,7 +769,7 @@ static int lm_nm_switch_hitless(struct lm_e1000 *a, struct lm_kring *kring,
 	napi_enable(&a->napi);
 	lm_nm_kick_napi(a);
 	if (!tx)
-		lm_nm_rx_stats(a);
+		lm_e1000_rx_stats_flush(a);
 unlock:
 	mutex_unlock(&a->ring_lock);
 out:

@@ -291,6 +291,7 @@ int lm_e1000_nm_start(struct lm_e1000 *a);
 bool lm_e1000_rx_alloc(struct lm_e1000 *a, struct lm_e1000_slot *s, bool in_napi);
 void lm_e1000_rx_deliver(struct lm_e1000 *a, struct sk_buff *skb, unsigned int len);
 bool lm_e1000_rx_frame_ok(struct lm_e1000 *a, unsigned int len);
+void lm_e1000_rx_stats_flush(struct lm_e1000 *a);
 void lm_e1000_hl_stats(struct lm_e1000 *a, struct lm_e1000_sw_stats *sw);
 netdev_tx_t lm_e1000_nm_host_xmit(struct lm_e1000 *a, struct sk_buff *skb);
 void lm_e1000_nm_notify(struct lm_e1000 *a, bool tx);
