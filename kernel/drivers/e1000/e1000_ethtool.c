@@ -197,6 +197,7 @@ static void lm_get_ethtool_stats(struct net_device *dev,
 	spin_lock_irqsave(&a->stats_lock, flags);
 	sw = a->sw_stats;
 	hw = a->hw_stats;
+	lm_e1000_hl_stats(a, &sw);	/* the live engines' switch counters */
 	spin_unlock_irqrestore(&a->stats_lock, flags);
 
 	for (i = 0; i < ARRAY_SIZE(lm_stats); i++) {

@@ -76,17 +76,23 @@ static int lm_ring_alloc(struct lm_e1000 *a, struct lm_e1000_ring *r,
 	r->slot = kvcalloc(count, sizeof(*r->slot), GFP_KERNEL);
 	if (!r->slot)
 		return -ENOMEM;
+	r->hl_slot = kvcalloc(count, sizeof(*r->hl_slot), GFP_KERNEL);
+	if (!r->hl_slot)
+		goto err_slot;
 	r->desc = dma_alloc_coherent(lm_dev(a), count * E1000_DESC_SIZE,
 				     &r->desc_dma, GFP_KERNEL);
-	if (!r->desc) {
-		kvfree(r->slot);
-		r->slot = NULL;
-		return -ENOMEM;
-	}
+	if (!r->desc)
+		goto err_hl;
 	r->count = count;
-	r->next_to_use = 0;
-	r->next_to_clean = 0;
 	return 0;
+
+err_hl:
+	kvfree(r->hl_slot);
+	r->hl_slot = NULL;
+err_slot:
+	kvfree(r->slot);
+	r->slot = NULL;
+	return -ENOMEM;
 }
 
 static void lm_ring_free(struct lm_e1000 *a, struct lm_e1000_ring *r)
@@ -95,44 +101,16 @@ static void lm_ring_free(struct lm_e1000 *a, struct lm_e1000_ring *r)
 		dma_free_coherent(lm_dev(a), r->count * E1000_DESC_SIZE,
 				  r->desc, r->desc_dma);
 	r->desc = NULL;
+	kvfree(r->hl_slot);
+	r->hl_slot = NULL;
 	kvfree(r->slot);
 	r->slot = NULL;
 }
 
-/* Release whatever a slot holds.  Only called with the device stopped. */
-static void lm_slot_release(struct lm_e1000 *a, struct lm_e1000_slot *s,
-			    enum dma_data_direction dir)
-{
-	switch (s->owner) {
-	case LM_SLOT_STACK:
-		dma_unmap_single(lm_dev(a), s->dma, s->len, dir);
-		dev_kfree_skb_any(s->skb);
-		break;
-	case LM_SLOT_NETMAP:
-		/* The buffer belongs to the netmap allocator, which also owns
-		 * its DMA mapping: the slot merely forgets it. */
-		break;
-	default:
-		break;
-	}
-	memset(s, 0, sizeof(*s));
-}
-
-static void lm_ring_release_all(struct lm_e1000 *a, struct lm_e1000_ring *r,
-				enum dma_data_direction dir)
-{
-	unsigned int i;
-
-	if (!r->slot)
-		return;
-	for (i = 0; i < r->count; i++)
-		lm_slot_release(a, &r->slot[i], dir);
-}
-
 /* ------------------------------------------------------------------- rx */
 
-static bool lm_rx_alloc(struct lm_e1000 *a, struct lm_e1000_slot *s,
-			bool in_napi)
+bool lm_e1000_rx_alloc(struct lm_e1000 *a, struct lm_e1000_slot *s,
+		       bool in_napi)
 {
 	unsigned int len = a->rx_buf_len;
 	struct sk_buff *skb;
@@ -150,26 +128,27 @@ static bool lm_rx_alloc(struct lm_e1000 *a, struct lm_e1000_slot *s,
 	s->skb = skb;
 	s->dma = dma;
 	s->len = len;
-	s->owner = LM_SLOT_STACK;
 	return true;
 }
 
 /*
- * Post buffers on every free slot (one stays empty, see lm_e1000.h) and
- * move RDT once.  Slots that kept their buffer (recycled) are reposted as
- * they are.  Returns false if a slot could not get a buffer.
+ * Stack mode: post a buffer on every slot the engine offers (one stays
+ * empty, see lm_hl.h) and move RDT once.  Slots that kept their skb
+ * (recycled) are reposted as they are.  Returns false if a slot could not
+ * get a buffer.
  */
 static bool lm_rx_refill(struct lm_e1000 *a, bool in_napi)
 {
 	struct lm_e1000_ring *r = &a->rx;
-	unsigned int n = lm_ring_unused(r), i = r->next_to_use;
 	bool ok = true;
+	int has_skb;
+	u32 i;
 
-	for (; n; n--, i = lm_ring_next(r, i)) {
+	while ((i = lm_hl_rx_refill_slot(&r->hl, &has_skb)) != LM_HL_NONE_SLOT) {
 		struct lm_e1000_slot *s = &r->slot[i];
 		struct e1000_rx_desc *d = lm_rx_desc(r, i);
 
-		if (s->owner == LM_SLOT_EMPTY && !lm_rx_alloc(a, s, in_napi)) {
+		if (!has_skb && !lm_e1000_rx_alloc(a, s, in_napi)) {
 			ok = false;
 			break;
 		}
@@ -179,18 +158,14 @@ static bool lm_rx_refill(struct lm_e1000 *a, bool in_napi)
 		d->status = 0;		/* DD must read 0 until the device writes */
 		d->errors = 0;
 		d->special = 0;
+		lm_hl_rx_posted(&r->hl, i);
 	}
-	if (i != r->next_to_use) {
-		r->next_to_use = i;
-		/* writel orders the descriptor stores above before the tail. */
-		e1k_wr32(a, E1000_RDT, i);
-	}
+	/* DOORBELL: writel orders the descriptor stores above before RDT. */
+	lm_hl_kick(&r->hl);
 	return ok;
 }
 
-enum lm_rx_verdict { LM_RX_PASS, LM_RX_DROP };
-
-/* rx counters: NAPI is their only writer. */
+/* rx counters: NAPI (or the switch, with NAPI disabled) is their only writer. */
 static void lm_rx_count(struct lm_e1000 *a, u64 *counter)
 {
 	u64_stats_update_begin(&a->rx.stats.syncp);
@@ -199,139 +174,112 @@ static void lm_rx_count(struct lm_e1000 *a, u64 *counter)
 }
 
 /*
- * Judge one completed descriptor.  The device may hand us anything the
- * wire carried: frames spread over several descriptors (EOP late), frames
- * with error bits, runts, frames larger than the MTU allows.  All are
- * counted and dropped; the buffer stays in the ring.
+ * Judge one completed descriptor (a->rx_status/rx_errors).  The device may
+ * hand us anything the wire carried: frames spread over several descriptors
+ * (EOP late), frames with error bits, runts, frames larger than the MTU
+ * allows.  All are counted and dropped.
  */
-static enum lm_rx_verdict lm_rx_check(struct lm_e1000 *a, u8 status,
-				      u8 errors, unsigned int len)
+bool lm_e1000_rx_frame_ok(struct lm_e1000 *a, unsigned int len)
 {
 	struct lm_e1000_ring_stats *st = &a->rx.stats;
+	u8 status = a->rx_status;
 
 	if (a->rx_discard) {
 		/* Tail of a spanning frame: drop up to and including EOP. */
 		if (status & E1000_RXD_STAT_EOP)
 			a->rx_discard = false;
-		return LM_RX_DROP;
+		return false;
 	}
 	if (!(status & E1000_RXD_STAT_EOP)) {
 		a->rx_discard = true;
 		lm_rx_count(a, &st->spanning);
-		return LM_RX_DROP;
+		return false;
 	}
-	if (errors & E1000_RXD_ERR_FRAME) {
+	if (a->rx_errors & E1000_RXD_ERR_FRAME) {
 		lm_rx_count(a, &st->frame_errors);
-		return LM_RX_DROP;
+		return false;
 	}
 	if (len < ETH_HLEN) {
 		lm_rx_count(a, &st->runt);
-		return LM_RX_DROP;
+		return false;
 	}
 	if (len > lm_max_frame(READ_ONCE(a->netdev->mtu)) ||
 	    len > a->rx_buf_len) {
 		lm_rx_count(a, &st->oversize);
-		return LM_RX_DROP;
+		return false;
 	}
-	return LM_RX_PASS;
+	return true;
 }
 
 /*
- * Turn the frame in slot @s into an skb for the stack.  Small frames are
- * copied and the buffer is recycled in place; larger ones take the buffer
- * and the slot gets a fresh one.  If memory is short the frame is dropped
- * and the old buffer stays: the ring never loses a buffer.
+ * Give a frame to the stack.  From NAPI through GRO; from the switch
+ * (process context, NAPI disabled) synchronously with BHs off, so that
+ * the frames handed back on exit reach the stack before anything NAPI
+ * receives after it.
  */
-static struct sk_buff *lm_rx_take(struct lm_e1000 *a, struct lm_e1000_slot *s,
-				  unsigned int len)
+void lm_e1000_rx_deliver(struct lm_e1000 *a, struct sk_buff *skb,
+			 unsigned int len)
 {
-	struct lm_e1000_slot fresh;
-	struct sk_buff *skb;
-
-	dma_sync_single_for_cpu(lm_dev(a), s->dma, len, DMA_FROM_DEVICE);
-	if (len <= LM_E1000_RX_COPYBREAK) {
-		skb = napi_alloc_skb(&a->napi, len);
-		if (skb)
-			skb_put_data(skb, s->skb->data, len);
-		dma_sync_single_for_device(lm_dev(a), s->dma, len,
-					   DMA_FROM_DEVICE);
-		lm_rx_count(a, skb ? &a->rx.stats.copybreak :
-				     &a->rx.stats.alloc_failed);
-		return skb;
+	skb->protocol = eth_type_trans(skb, a->netdev);
+	a->rx_pkts++;
+	a->rx_bytes += len;
+	if (a->rx_in_napi) {
+		napi_gro_receive(&a->napi, skb);
+	} else {
+		local_bh_disable();
+		netif_receive_skb(skb);
+		local_bh_enable();
 	}
-
-	if (!lm_rx_alloc(a, &fresh, true)) {
-		dma_sync_single_for_device(lm_dev(a), s->dma, len,
-					   DMA_FROM_DEVICE);
-		lm_rx_count(a, &a->rx.stats.alloc_failed);
-		return NULL;
-	}
-	dma_unmap_single(lm_dev(a), s->dma, s->len, DMA_FROM_DEVICE);
-	skb = s->skb;
-	*s = fresh;
-	skb_put(skb, len);
-	return skb;
 }
 
+/* Publish the frames counted by lm_e1000_rx_deliver() / rxsync (one writer). */
+void lm_e1000_rx_stats_flush(struct lm_e1000 *a)
+{
+	struct lm_e1000_ring *r = &a->rx;
+
+	if (!a->rx_pkts)
+		return;
+	u64_stats_update_begin(&r->stats.syncp);
+	r->stats.packets += a->rx_pkts;
+	r->stats.bytes += a->rx_bytes;
+	u64_stats_update_end(&r->stats.syncp);
+	a->rx_pkts = 0;
+	a->rx_bytes = 0;
+}
+
+/* Stack-mode rx: report every DD slot to the engine (DELIVER / COPY_TO_SPARE). */
 static int lm_rx_clean(struct lm_e1000 *a, int budget)
 {
 	struct lm_e1000_ring *r = &a->rx;
-	unsigned int i = r->next_to_clean;
-	u64 bytes = 0, packets = 0;
 	int done = 0;
+	u32 i;
 
-	while (done < budget) {
+	a->rx_in_napi = true;
+	while (done < budget &&
+	       (i = lm_hl_rx_clean_slot(&r->hl)) != LM_HL_NONE_SLOT) {
 		struct e1000_rx_desc *d = lm_rx_desc(r, i);
-		struct lm_e1000_slot *s = &r->slot[i];
-		struct sk_buff *skb = NULL;
-		unsigned int len;
-		u8 status;
+		u8 status = READ_ONCE(d->status);
 
-		status = READ_ONCE(d->status);
 		if (!(status & E1000_RXD_STAT_DD))
 			break;
 		/* The device writes status (DD) after the rest of the
 		 * descriptor: read length/errors only after seeing DD. */
 		dma_rmb();
-		len = le16_to_cpu(d->length);
+		a->rx_status = status;
+		a->rx_errors = d->errors;
+		a->rx_keep = false;
+		lm_hl_rx_done(&r->hl, le16_to_cpu(d->length));
+		if (a->rx_keep)
+			lm_hl_rx_keep(&r->hl, i);
 		done++;
-
-		if (s->owner == LM_SLOT_STACK &&
-		    lm_rx_check(a, status, d->errors, len) == LM_RX_PASS)
-			skb = lm_rx_take(a, s, len);
-		if (skb) {
-			skb->protocol = eth_type_trans(skb, a->netdev);
-			napi_gro_receive(&a->napi, skb);
-			packets++;
-			bytes += len;
-		}
-
-		i = lm_ring_next(r, i);
-		r->next_to_clean = i;
 		if (lm_ring_unused(r) >= LM_E1000_RX_REFILL_BATCH)
 			lm_rx_refill(a, true);
 	}
-
-	if (packets) {
-		u64_stats_update_begin(&r->stats.syncp);
-		r->stats.packets += packets;
-		r->stats.bytes += bytes;
-		u64_stats_update_end(&r->stats.syncp);
-	}
+	lm_e1000_rx_stats_flush(a);
 	return done;
 }
 
 /* ------------------------------------------------------------------- tx */
-
-/* Free descriptors for xmit; next_to_clean moves under NAPI concurrently. */
-static unsigned int lm_tx_unused(const struct lm_e1000_ring *r)
-{
-	unsigned int ntc = READ_ONCE(r->next_to_clean);
-	unsigned int ntu = READ_ONCE(r->next_to_use);
-	unsigned int used = ntu >= ntc ? ntu - ntc : r->count - ntc + ntu;
-
-	return r->count - 1 - used;
-}
 
 static void lm_tx_count_drop(struct lm_e1000 *a, u64 *counter)
 {
@@ -344,13 +292,14 @@ static netdev_tx_t lm_e1000_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct lm_e1000 *a = netdev_priv(dev);
 	struct lm_e1000_ring *r = &a->tx;
-	unsigned int i = r->next_to_use, bytes;
 	struct e1000_tx_desc *d;
 	struct lm_e1000_slot *s;
+	unsigned int bytes;
 	dma_addr_t dma;
+	u32 i;
 
 	/* The tx ring belongs to netmap: the stack's frames go to the host
-	 * rx ring.  (Flipped only while the device is down.) */
+	 * rx ring.  (Flipped under the tx lock, see e1000_netmap.c.) */
 	if (READ_ONCE(a->nm_tx))
 		return lm_e1000_nm_host_xmit(a, skb);
 
@@ -363,7 +312,8 @@ static netdev_tx_t lm_e1000_xmit(struct sk_buff *skb, struct net_device *dev)
 		     skb->len > E1000_TX_MAX_DESC_BYTES))
 		goto bad_frame;
 
-	if (unlikely(!lm_tx_unused(r))) {
+	i = lm_hl_tx_slot(&r->hl);
+	if (unlikely(i == LM_HL_NONE_SLOT)) {
 		/* Should not happen: the queue is stopped before it fills. */
 		netif_stop_queue(dev);
 		return NETDEV_TX_BUSY;
@@ -381,35 +331,35 @@ static netdev_tx_t lm_e1000_xmit(struct sk_buff *skb, struct net_device *dev)
 	s->skb = skb;
 	s->dma = dma;
 	s->len = bytes;
-	s->owner = LM_SLOT_STACK;
 
 	d = lm_tx_desc(r, i);
 	d->buffer_addr = cpu_to_le64(dma);
 	d->read.length = cpu_to_le16(bytes);
 	d->read.cso = 0;
 	/* RS on every frame: QEMU (like the datasheet, 3.3.3.2) writes DD
-	 * back only for descriptors that ask for it. */
+	 * back only for descriptors that ask for it, and the engine needs
+	 * a completion for every descriptor. */
 	d->read.cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;
 	d->read.status = 0;
 	d->read.css = 0;
 	d->read.special = 0;
 	skb_tx_timestamp(skb);
 
-	WRITE_ONCE(r->next_to_use, lm_ring_next(r, i));
+	lm_hl_tx_posted(&r->hl, i);
 
-	if (unlikely(!lm_tx_unused(r))) {
+	if (unlikely(!lm_ring_unused(r))) {
 		netif_stop_queue(dev);
 		/* Pairs with the smp_mb() in lm_tx_clean(): either it sees the
 		 * stopped queue, or we see the slots it freed. */
 		smp_mb();
-		if (lm_tx_unused(r) >= LM_E1000_TX_WAKE_THRESH)
+		if (lm_ring_unused(r) >= LM_E1000_TX_WAKE_THRESH)
 			netif_start_queue(dev);
 	}
 
 	/* The skb may complete and be freed as soon as TDT moves: it is not
 	 * touched after this point.  One doorbell per batch (xmit_more). */
 	if (__netdev_sent_queue(dev, bytes, netdev_xmit_more()))
-		e1k_wr32(a, E1000_TDT, r->next_to_use);
+		lm_hl_kick(&r->hl);
 	return NETDEV_TX_OK;
 
 bad_frame:
@@ -422,40 +372,31 @@ bad_frame_freed:
 static void lm_tx_clean(struct lm_e1000 *a, int napi_budget)
 {
 	struct lm_e1000_ring *r = &a->tx;
-	unsigned int i = r->next_to_clean;
-	unsigned int ntu = READ_ONCE(r->next_to_use);
-	unsigned int packets = 0, bytes = 0;
+	bool any = false;
+	u32 i;
 
-	while (i != ntu) {
-		struct e1000_tx_desc *d = lm_tx_desc(r, i);
-		struct lm_e1000_slot *s = &r->slot[i];
-
-		if (!(READ_ONCE(d->wb.status) & E1000_TXD_STAT_DD))
+	a->tx_budget = napi_budget;
+	a->tx_pkts = 0;
+	a->tx_bytes = 0;
+	while ((i = lm_hl_tx_clean_slot(&r->hl)) != LM_HL_NONE_SLOT) {
+		if (!(READ_ONCE(lm_tx_desc(r, i)->wb.status) & E1000_TXD_STAT_DD))
 			break;
-		if (s->owner == LM_SLOT_STACK) {
-			dma_unmap_single(lm_dev(a), s->dma, s->len,
-					 DMA_TO_DEVICE);
-			bytes += s->len;
-			packets++;
-			napi_consume_skb(s->skb, napi_budget);
-		}
-		memset(s, 0, sizeof(*s));
-		i = lm_ring_next(r, i);
+		lm_hl_tx_done(&r->hl);	/* -> FREE_SKB */
+		any = true;
 	}
-	if (i == r->next_to_clean)
+	if (!any)
 		return;
 
-	WRITE_ONCE(r->next_to_clean, i);
-	netdev_completed_queue(a->netdev, packets, bytes);
+	netdev_completed_queue(a->netdev, a->tx_pkts, a->tx_bytes);
 	u64_stats_update_begin(&r->stats.syncp);
-	r->stats.packets += packets;
-	r->stats.bytes += bytes;
+	r->stats.packets += a->tx_pkts;
+	r->stats.bytes += a->tx_bytes;
 	u64_stats_update_end(&r->stats.syncp);
 
 	/* Pairs with the smp_mb() in lm_e1000_xmit() after stopping. */
 	smp_mb();
 	if (netif_queue_stopped(a->netdev) &&
-	    lm_tx_unused(r) >= LM_E1000_TX_WAKE_THRESH &&
+	    lm_ring_unused(r) >= LM_E1000_TX_WAKE_THRESH &&
 	    !test_bit(LM_E1000_DOWN, &a->state))
 		netif_wake_queue(a->netdev);
 }
@@ -555,17 +496,12 @@ static void lm_e1000_watchdog(struct work_struct *work)
 
 /* ------------------------------------------------------ hardware set-up */
 
-/*
- * Transmit initialization, 14.5.  The ring starts at @head (0 in stack
- * mode; netmap mode keeps the kring's position so slot i stays descriptor i).
- */
+/* Transmit initialization, 14.5.  The ring starts empty at slot @head. */
 static void lm_hw_configure_tx(struct lm_e1000 *a, u32 head)
 {
 	struct lm_e1000_ring *r = &a->tx;
 	u32 tctl;
 
-	r->next_to_use = head;
-	r->next_to_clean = head;
 	e1k_wr32(a, E1000_TDBAL, lower_32_bits(r->desc_dma));
 	e1k_wr32(a, E1000_TDBAH, upper_32_bits(r->desc_dma));
 	e1k_wr32(a, E1000_TDLEN, r->count * E1000_DESC_SIZE);
@@ -592,9 +528,6 @@ static void lm_hw_configure_tx(struct lm_e1000 *a, u32 head)
 static void lm_hw_configure_rx(struct lm_e1000 *a, u32 head)
 {
 	struct lm_e1000_ring *r = &a->rx;
-
-	r->next_to_use = head;
-	r->next_to_clean = head;
 
 	/* Interrupt moderation through ITR only (13.4.18); the rx delay
 	 * timers stay off so each frame raises RXT0 at once. */
@@ -673,19 +606,21 @@ int lm_e1000_up(struct lm_e1000 *a)
 
 	lm_e1000_hw_configure_mac(a);
 	lm_e1000_hw_set_rar(a, 0, dev->dev_addr);
-	lm_hw_configure_tx(a, a->nm_tx ? lm_e1000_nm_tx_start(a) : 0);
-	if (a->nm_rx) {
-		lm_hw_configure_rx(a, lm_e1000_nm_rx_head(a));
-		err = lm_e1000_nm_rx_start(a);
-		if (err)
-			goto err_release_rx;
-	} else {
-		lm_hw_configure_rx(a, 0);
-		/* Every slot but one gets a buffer before the receiver starts. */
-		if (!lm_rx_refill(a, false)) {
-			err = -ENOMEM;
-			goto err_release_rx;
-		}
+	/* Both engines start empty at slot 0, as the device does. */
+	err = lm_e1000_hl_init(a);
+	if (err)
+		goto err_release_rx;
+	lm_hw_configure_tx(a, 0);
+	lm_hw_configure_rx(a, 0);
+	/* Rings in netmap mode enter it now, before the receiver starts
+	 * (nothing posted yet: no copy); the rx ring of the stack gets
+	 * a buffer in every slot but one. */
+	err = lm_e1000_nm_start(a);
+	if (err)
+		goto err_release_rx;
+	if (!a->nm_rx && !lm_rx_refill(a, false)) {
+		err = -ENOMEM;
+		goto err_release_rx;
 	}
 
 	err = request_irq(a->pdev->irq, lm_e1000_intr, IRQF_SHARED,
@@ -717,7 +652,7 @@ int lm_e1000_up(struct lm_e1000 *a)
 	return 0;
 
 err_release_rx:
-	lm_ring_release_all(a, &a->rx, DMA_FROM_DEVICE);
+	lm_e1000_hl_detach(a);
 	lm_ring_free(a, &a->tx);
 err_free_rx_ring:
 	lm_ring_free(a, &a->rx);
@@ -750,8 +685,7 @@ void lm_e1000_down(struct lm_e1000 *a)
 	lm_e1000_hw_reset(a);
 	free_irq(a->pdev->irq, a);
 
-	lm_ring_release_all(a, &a->tx, DMA_TO_DEVICE);
-	lm_ring_release_all(a, &a->rx, DMA_FROM_DEVICE);
+	lm_e1000_hl_detach(a);
 	netdev_reset_queue(dev);
 	lm_ring_free(a, &a->tx);
 	lm_ring_free(a, &a->rx);
@@ -837,9 +771,9 @@ static void lm_e1000_tx_timeout(struct net_device *dev, unsigned int txq)
 {
 	struct lm_e1000 *a = netdev_priv(dev);
 
-	netdev_warn(dev, "tx timeout: TDH %u TDT %u next_to_clean %u, resetting\n",
+	netdev_warn(dev, "tx timeout: TDH %u TDT %u clean %u, resetting\n",
 		    e1k_rd32(a, E1000_TDH), e1k_rd32(a, E1000_TDT),
-		    READ_ONCE(a->tx.next_to_clean));
+		    READ_ONCE(a->tx.hl.clean));
 	lm_e1000_sw_stat_inc(a, &a->sw_stats.tx_timeouts);
 	schedule_work(&a->reset_task);
 }
@@ -1065,6 +999,12 @@ static void lm_e1000_remove(struct pci_dev *pdev)
 	struct lm_e1000 *a = netdev_priv(dev);
 
 	set_bit(LM_E1000_REMOVING, &a->state);
+	/* DMA stops first, so buffers the NIC still holds lent (a hitless
+	 * exit) go back before the port is unregistered. */
+	rtnl_lock();
+	if (netif_running(dev))
+		lm_e1000_down(a);
+	rtnl_unlock();
 	/* Rings in netmap mode return to the stack; bound files see ENXIO. */
 	lm_e1000_nm_detach(a);
 	cancel_work_sync(&a->reset_task);

@@ -1,24 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * e1000_netmap.c - the 82540EM as a native netmap port of the livemap core.
+ * e1000_netmap.c - the 82540EM as a native netmap port of the livemap core,
+ * and the driver side of the hitless engine (kernel/hitless/lm_hl.h).
  *
- * Netmap slot i is descriptor i (no offset between the two rings), so the
- * kring's indices are the hardware's:
+ * The engine keeps both rings' indices and every slot's owner; this file
+ * applies its actions (lm_nm_rx_apply / lm_nm_tx_apply) and feeds it the
+ * netmap syncs and the switch.  Netmap ring slot k is NIC slot k + off
+ * (lm_hl_k2n): a ring enters at the first slot the NIC has not completed
+ * (rx) or not been given (tx), so nothing in flight is disturbed.  The
+ * device only ever sees addresses of buffers validated here, whatever the
+ * application later writes into the shared ring.
  *
- *   RX  [nr_hwtail, RDT)  posted to the device (RDH walks it)
- *       prev(nr_hwcur)    the one slot that stays empty
- *       [nr_hwcur, nr_hwtail)  frames the application holds
- *   TX  [nr_hwtail + 1, TDT = nr_hwcur)  handed to the device
- *
- * Every slot's lm_e1000_slot records what the device was given (owner
- * LM_SLOT_NETMAP, buffer index, DMA address): the device only ever sees
- * addresses of buffers validated here, whatever the application later
- * writes into the shared ring.
- *
- * switch_mode=reset: a ring enters or leaves netmap mode the classic way,
- * the device goes down and comes back up around the owner change (carrier
- * drops, frames in flight are lost).  The per-slot owner tags are what the
- * hitless switch (issue 5) builds on.
+ * switch_mode=hitless (default): a ring enters or leaves netmap mode with
+ * NAPI (and, for tx, the stack's xmit) paused for the switch only; no
+ * register but RDT/TDT is written, frames in flight are copied, converted
+ * or handed back by the engine (DESIGN.md section 4).
+ * switch_mode=reset: the classic way, the device goes down and comes back
+ * up around the owner change (carrier drops, frames in flight are lost).
  */
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
@@ -27,15 +25,20 @@
 
 #include "lm_e1000.h"
 
-static char *switch_mode = "reset";
+static char *switch_mode = "hitless";
 module_param(switch_mode, charp, 0444);
 MODULE_PARM_DESC(switch_mode,
-		 "how a ring enters/leaves netmap mode: reset (down, swap buffers, up)");
+		 "how a ring enters/leaves netmap mode: hitless (default: no reset, nothing lost) or reset (down, swap buffers, up)");
+
+static bool lm_nm_hitless(void)
+{
+	return !strcmp(switch_mode, "hitless");
+}
 
 int lm_e1000_nm_check_params(void)
 {
-	if (strcmp(switch_mode, "reset")) {
-		pr_err(LM_E1000_NAME ": switch_mode=%s unknown (supported: reset)\n",
+	if (strcmp(switch_mode, "reset") && strcmp(switch_mode, "hitless")) {
+		pr_err(LM_E1000_NAME ": switch_mode=%s unknown (supported: hitless, reset)\n",
 		       switch_mode);
 		return -EINVAL;
 	}
@@ -62,136 +65,489 @@ static void lm_nm_sync(struct lm_e1000 *a, dma_addr_t dma, unsigned int len,
 						 len, DMA_BIDIRECTIONAL);
 }
 
-/* Record the application's buffer for slot k; false if its index is bad. */
-static bool lm_nm_slot_load(struct lm_e1000 *a, struct lm_kring *kring,
-			    struct lm_e1000_slot *s, u32 k)
+/* A buffer index the engine hands us came from a ring we validated; a
+ * zero address here would be our bug, not the application's. */
+static dma_addr_t lm_nm_dma(struct lm_e1000 *a, u32 idx)
 {
-	struct netmap_slot *slot = &kring->ring->slot[k];
-	u32 idx = READ_ONCE(slot->buf_idx);
-	dma_addr_t dma = lm_buf_dma(&kring->na->lut, idx);
+	dma_addr_t dma = lm_buf_dma(&a->na->lut, idx);
 
-	if (!dma)
-		return false;
-	s->owner = LM_SLOT_NETMAP;
-	s->nm_idx = idx;
-	s->dma = dma;
-	s->len = kring->na->lut.buf_size;
-	return true;
+	WARN_ON_ONCE(!dma);
+	return dma;
+}
+
+/* ------------------------------------------------------------- spares */
+
+static struct lm_e1000_slot lm_nm_spare_pop(struct lm_e1000 *a)
+{
+	struct lm_e1000_slot none = {};
+
+	if (WARN_ON_ONCE(!a->nspare))
+		return none;
+	return a->spare[--a->nspare];
+}
+
+static void lm_nm_spare_free(struct lm_e1000 *a, struct lm_e1000_slot *sp)
+{
+	if (!sp->skb)
+		return;
+	dma_unmap_single(&a->pdev->dev, sp->dma, sp->len, DMA_FROM_DEVICE);
+	dev_kfree_skb_any(sp->skb);
+	sp->skb = NULL;
+}
+
+/* ---------------------------------------------------- engine actions */
+
+static void lm_nm_post_rx(struct lm_e1000 *a, u32 i, dma_addr_t dma)
+{
+	struct e1000_rx_desc *d = lm_rx_desc(&a->rx, i);
+
+	d->buffer_addr = cpu_to_le64(dma);
+	d->length = 0;
+	d->csum = 0;
+	d->status = 0;		/* DD must read 0 until the device writes */
+	d->errors = 0;
+	d->special = 0;
+}
+
+static void lm_nm_unmap_rx(struct lm_e1000 *a, struct lm_e1000_slot *s)
+{
+	dma_unmap_single(&a->pdev->dev, s->dma, s->len, DMA_FROM_DEVICE);
+}
+
+/* DELIVER: the slot's skb holds a frame of @len for the stack. */
+static void lm_nm_rx_deliver_slot(struct lm_e1000 *a, struct lm_e1000_slot *s,
+				  unsigned int len)
+{
+	struct device *dev = &a->pdev->dev;
+	struct sk_buff *skb;
+
+	dma_sync_single_for_cpu(dev, s->dma, min_t(unsigned int, len, s->len),
+				DMA_FROM_DEVICE);
+	if (!lm_e1000_rx_frame_ok(a, len)) {
+		if (a->rx_in_napi) {
+			/* Bad frame: the buffer is posted again as it is. */
+			dma_sync_single_for_device(dev, s->dma, s->len, DMA_FROM_DEVICE);
+			a->rx_keep = true;
+			return;
+		}
+		lm_nm_unmap_rx(a, s);
+		dev_kfree_skb_any(s->skb);
+		s->skb = NULL;
+		return;
+	}
+	if (a->rx_in_napi && len <= LM_E1000_RX_COPYBREAK) {
+		/* Copybreak: a small copy goes up, the buffer is reposted. */
+		skb = napi_alloc_skb(&a->napi, len);
+		if (skb)
+			skb_put_data(skb, s->skb->data, len);
+		dma_sync_single_for_device(dev, s->dma, s->len, DMA_FROM_DEVICE);
+		a->rx_keep = true;
+		u64_stats_update_begin(&a->rx.stats.syncp);
+		if (skb)
+			a->rx.stats.copybreak++;
+		else
+			a->rx.stats.alloc_failed++;
+		u64_stats_update_end(&a->rx.stats.syncp);
+		if (skb)
+			lm_e1000_rx_deliver(a, skb, len);
+		return;
+	}
+	lm_nm_unmap_rx(a, s);
+	skb = s->skb;
+	s->skb = NULL;
+	skb_put(skb, len);
+	lm_e1000_rx_deliver(a, skb, len);
+}
+
+/* COPY_TO_SPARE: a frame in netmap buffer @buf goes up in a spare skb. */
+static void lm_nm_rx_copy_to_spare(struct lm_e1000 *a, u32 buf, unsigned int len)
+{
+	struct lm_e1000_slot sp = lm_nm_spare_pop(a);
+
+	if (!sp.skb)
+		return;
+	lm_nm_unmap_rx(a, &sp);
+	if (!lm_e1000_rx_frame_ok(a, len)) {
+		dev_kfree_skb_any(sp.skb);
+		return;
+	}
+	lm_nm_sync(a, lm_nm_dma(a, buf), len, true);
+	skb_put_data(sp.skb, lm_buf_addr(&a->na->lut, buf), len);
+	lm_e1000_rx_deliver(a, sp.skb, len);
+}
+
+static void lm_nm_lend(struct lm_e1000 *a, u32 buf)
+{
+	int err = lm_buf_lend(a->na, buf);
+
+	/* The NIC keeps the buffer posted whatever happens: if the core
+	 * cannot record the loan, say so once (its pool may lose it). */
+	if (err)
+		netdev_err_once(a->netdev, "netmap: lending buffer %u failed: %d\n",
+				buf, err);
+}
+
+static void lm_nm_adopt(struct lm_e1000 *a, const struct lm_hl_act *act, u32 n)
+{
+	u32 k = (act->kidx + a->hl_rot) % n;
+	int err = lm_buf_adopt(a->hl_kring, k, act->buf);
+
+	if (err)
+		netdev_err_once(a->netdev, "netmap: adopting buffer %u failed: %d\n",
+				act->buf, err);
+}
+
+static void lm_nm_rx_apply(void *ctx, const struct lm_hl_act *act)
+{
+	struct lm_e1000 *a = ctx;
+	struct lm_e1000_slot *s = act->slot < a->rx.count ? &a->rx.slot[act->slot] : NULL;
+	struct lm_e1000_slot sp;
+	unsigned int len;
+
+	switch (act->op) {
+	case LM_HL_DELIVER:
+		lm_nm_rx_deliver_slot(a, s, act->len);
+		break;
+	case LM_HL_COPY_TO_SPARE:
+		lm_nm_rx_copy_to_spare(a, act->buf, act->len);
+		break;
+	case LM_HL_COPY_TO_NM:
+		/* An skb posted before enter got a frame: one copy into the
+		 * ring's buffer for the slot; the skb is converted later. */
+		len = min_t(unsigned int, act->len, a->na->lut.buf_size);
+		dma_sync_single_for_cpu(&a->pdev->dev, s->dma, len, DMA_FROM_DEVICE);
+		memcpy(lm_buf_addr(&a->na->lut, act->buf), s->skb->data, len);
+		break;
+	case LM_HL_FRAME: {
+		struct netmap_ring *ring = a->nm_rx->ring;
+
+		len = min_t(unsigned int, act->len, a->na->lut.buf_size);
+		lm_nm_sync(a, lm_nm_dma(a, act->buf), len, true);
+		WRITE_ONCE(ring->slot[act->kidx].len, len);
+		WRITE_ONCE(ring->slot[act->kidx].flags,
+			   a->rx_status & E1000_RXD_STAT_EOP ? 0 : NS_MOREFRAG);
+		a->rx_pkts++;
+		a->rx_bytes += len;
+		break;
+	}
+	case LM_HL_CONVERT:
+		lm_nm_unmap_rx(a, s);
+		dev_kfree_skb_any(s->skb);
+		s->skb = NULL;
+		fallthrough;
+	case LM_HL_POST_NM:
+		s->dma = lm_nm_dma(a, act->buf);
+		lm_nm_sync(a, s->dma, a->na->lut.buf_size, false);
+		lm_nm_post_rx(a, act->slot, s->dma);
+		break;
+	case LM_HL_FREE_SKB:
+		lm_nm_unmap_rx(a, s);
+		dev_kfree_skb_any(s->skb);
+		s->skb = NULL;
+		break;
+	case LM_HL_DROP_NM:
+		s->dma = 0;
+		break;
+	case LM_HL_LEND:
+		lm_nm_lend(a, act->buf);
+		break;
+	case LM_HL_RETURN:
+		lm_buf_return(a->na, act->buf);
+		break;
+	case LM_HL_ADOPT:
+		lm_nm_adopt(a, act, a->rx.count);
+		break;
+	case LM_HL_RECLAIM:
+		/* Receiver quiesced: a spare takes the lent buffer's place. */
+		*s = lm_nm_spare_pop(a);
+		if (s->skb)
+			lm_nm_post_rx(a, act->slot, s->dma);
+		break;
+	case LM_HL_FREE_SPARE:
+		sp = lm_nm_spare_pop(a);
+		lm_nm_spare_free(a, &sp);
+		break;
+	case LM_HL_DOORBELL:
+		/* writel orders the descriptor stores before the tail. */
+		e1k_wr32(a, E1000_RDT, act->slot);
+		break;
+	default:
+		WARN_ON_ONCE(1);
+	}
+}
+
+static void lm_nm_tx_apply(void *ctx, const struct lm_hl_act *act)
+{
+	struct lm_e1000 *a = ctx;
+	struct lm_e1000_slot *s = act->slot < a->tx.count ? &a->tx.slot[act->slot] : NULL;
+	struct e1000_tx_desc *d;
+
+	switch (act->op) {
+	case LM_HL_FREE_SKB:
+		dma_unmap_single(&a->pdev->dev, s->dma, s->len, DMA_TO_DEVICE);
+		/* BQL only knows the frames the stack mode sent. */
+		if (!a->tx.hl.netmap) {
+			a->tx_pkts++;
+			a->tx_bytes += s->len;
+		}
+		napi_consume_skb(s->skb, a->tx_budget);
+		s->skb = NULL;
+		break;
+	case LM_HL_POST_NM:
+		s->dma = lm_nm_dma(a, act->buf);
+		s->len = act->len;
+		lm_nm_sync(a, s->dma, act->len, false);
+		d = lm_tx_desc(&a->tx, act->slot);
+		d->buffer_addr = cpu_to_le64(s->dma);
+		d->read.length = cpu_to_le16(act->len);
+		d->read.cso = 0;
+		d->read.cmd = a->tx_cmd;
+		d->read.status = 0;
+		d->read.css = 0;
+		d->read.special = 0;
+		break;
+	case LM_HL_DROP_NM:
+		s->dma = 0;
+		break;
+	case LM_HL_LEND:
+		lm_nm_lend(a, act->buf);
+		break;
+	case LM_HL_RETURN:
+		lm_buf_return(a->na, act->buf);
+		break;
+	case LM_HL_ADOPT:
+		lm_nm_adopt(a, act, a->tx.count);
+		break;
+	case LM_HL_DOORBELL:
+		e1k_wr32(a, E1000_TDT, act->slot);
+		break;
+	default:
+		WARN_ON_ONCE(1);
+	}
+}
+
+/* --------------------------------------------------- engine lifetime */
+
+/* Both rings were just allocated (lm_e1000_up): fresh, empty engines. */
+int lm_e1000_hl_init(struct lm_e1000 *a)
+{
+	a->spare = kvcalloc(a->rx.count, sizeof(*a->spare), GFP_KERNEL);
+	if (!a->spare)
+		return -ENOMEM;
+	a->nspare = 0;
+	a->tx_budget = 0;
+	lm_hl_init(&a->rx.hl, a->rx.hl_slot, a->rx.count, 0, lm_nm_rx_apply, a);
+	lm_hl_init(&a->tx.hl, a->tx.hl_slot, a->tx.count, 1, lm_nm_tx_apply, a);
+	return 0;
+}
+
+static void lm_hl_stats_add(struct lm_e1000_sw_stats *sw, const struct lm_hl_stats *st)
+{
+	sw->lm_switch_copies += READ_ONCE(st->copies);
+	sw->lm_conversions += READ_ONCE(st->conversions);
+	sw->lm_reverse_copies += READ_ONCE(st->reverse_copies);
+	sw->lm_idle_reclaims += READ_ONCE(st->idle_reclaims);
+	sw->lm_handed_to_stack += READ_ONCE(st->handed_back);
+}
+
+/* ethtool -S: what earlier rings counted plus the live engines. */
+void lm_e1000_hl_stats(struct lm_e1000 *a, struct lm_e1000_sw_stats *sw)
+{
+	lm_hl_stats_add(sw, &a->rx.hl.st);
+	lm_hl_stats_add(sw, &a->tx.hl.st);
+}
+
+/* DMA stopped (reset): everything back to its owner, spares freed. */
+void lm_e1000_hl_detach(struct lm_e1000 *a)
+{
+	unsigned long flags;
+
+	if (a->rx.hl.slot) {
+		a->rx_in_napi = false;
+		lm_hl_detach(&a->rx.hl);
+	}
+	if (a->tx.hl.slot) {
+		a->tx_budget = 0;
+		lm_hl_detach(&a->tx.hl);
+	}
+	spin_lock_irqsave(&a->stats_lock, flags);
+	lm_e1000_hl_stats(a, &a->sw_stats);
+	memset(&a->rx.hl.st, 0, sizeof(a->rx.hl.st));
+	memset(&a->tx.hl.st, 0, sizeof(a->tx.hl.st));
+	spin_unlock_irqrestore(&a->stats_lock, flags);
+	a->rx.hl.slot = NULL;
+	a->tx.hl.slot = NULL;
+	while (a->nspare) {
+		struct lm_e1000_slot sp = lm_nm_spare_pop(a);
+
+		lm_nm_spare_free(a, &sp);
+	}
+	kvfree(a->spare);
+	a->spare = NULL;
+}
+
+/* ----------------------------------------------------------- enter */
+
+/*
+ * What enter needs, taken before anything changes (it may fail here, not
+ * later): the stack rx buffers exit may need (spares) and the ring's
+ * buffer indices, validated.  *rbp[j] is the buffer of ring slot
+ * (j + nr_hwcur) mod n: the engine starts its ring at slot 0, a kring that
+ * is re-entered after a reset keeps its position (see lm_nm_enter).
+ */
+static int lm_nm_enter_prep(struct lm_e1000 *a, struct lm_kring *kring,
+			    struct lm_hl_kring *kr, u32 **rbp)
+{
+	u32 n = kr->n, h = kring->nr_hwcur, need, j;
+	u32 *rb;
+
+	if (kring->nkr_num_slots != n || h >= n)
+		return -EINVAL;
+	rb = kvmalloc_array(n, sizeof(*rb), GFP_KERNEL);
+	if (!rb)
+		return -ENOMEM;
+	for (j = 0; j < n; j++) {
+		u32 idx = READ_ONCE(kring->ring->slot[(j + h) % n].buf_idx);
+
+		if (!lm_buf_dma(&a->na->lut, idx)) {
+			kvfree(rb);
+			return -EINVAL;
+		}
+		rb[j] = idx;
+	}
+	need = lm_hl_enter_need(kr);
+	for (j = 0; j < need; j++) {
+		if (!lm_e1000_rx_alloc(a, &a->spare[a->nspare], false))
+			goto err_spares;
+		a->nspare++;
+	}
+	lm_hl_spares_add(kr, need);
+	*rbp = rb;
+	return 0;
+
+err_spares:
+	while (j--) {
+		struct lm_e1000_slot sp = lm_nm_spare_pop(a);
+
+		lm_nm_spare_free(a, &sp);
+	}
+	kvfree(rb);
+	return -ENOMEM;
+}
+
+/*
+ * The engine enters with ring slot 0 at the first slot the NIC has not
+ * completed (rx) / been given (tx).  A kring re-entered after a reset
+ * (switch_mode=reset: the other ring's switch, ip link down/up) already has
+ * nr_hwcur = h and the application's head there: the buffers were given
+ * rotated by h (lm_nm_enter_prep), so moving the engine's offset back by h
+ * maps ring slot k to the NIC slot holding ring buffer k.
+ */
+static int lm_nm_enter(struct lm_e1000 *a, struct lm_kring *kring,
+		       struct lm_hl_kring *kr, const u32 *rb)
+{
+	u32 h = kring->nr_hwcur;
+	int err;
+
+	a->hl_rot = h;
+	a->hl_kring = kring;
+	err = lm_hl_enter(kr, rb);
+	if (err)
+		return err;
+	kr->off = (kr->off + kr->n - h) % kr->n;
+	lm_hl_kick(kr);
+	kring->nr_hwcur = lm_hl_nm_hwcur(kr);
+	kring->nr_hwtail = lm_hl_nm_hwtail(kr);
+	return 0;
+}
+
+static int lm_nm_enter_ring(struct lm_e1000 *a, struct lm_kring *kring,
+			    struct lm_hl_kring *kr)
+{
+	u32 *rb;
+	int err = lm_nm_enter_prep(a, kring, kr, &rb);
+
+	if (err)
+		return err;
+	err = lm_nm_enter(a, kring, kr, rb);
+	kvfree(rb);
+	return err;
+}
+
+/*
+ * Device start-up (lm_e1000_up, ring_lock held, nothing posted yet):
+ * rings whose kring is in netmap mode enter it before the device starts.
+ */
+int lm_e1000_nm_start(struct lm_e1000 *a)
+{
+	int err;
+
+	if (a->nm_tx) {
+		err = lm_nm_enter_ring(a, a->nm_tx, &a->tx.hl);
+		if (err)
+			return err;
+	}
+	if (a->nm_rx) {
+		err = lm_nm_enter_ring(a, a->nm_rx, &a->rx.hl);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------ rx */
 
-/* Hand slots [next_to_use, to) to the device: descriptors from slot info. */
-static void lm_nm_rx_post(struct lm_e1000 *a, u32 to)
+/* Report every completed descriptor to the engine (COPY_TO_NM, FRAME). */
+static void lm_nm_rx_harvest(struct lm_e1000 *a)
 {
 	struct lm_e1000_ring *r = &a->rx;
 	u32 i;
 
-	for (i = r->next_to_use; i != to; i = lm_ring_next(r, i)) {
+	while ((i = lm_hl_rx_clean_slot(&r->hl)) != LM_HL_NONE_SLOT) {
 		struct e1000_rx_desc *d = lm_rx_desc(r, i);
+		u8 status = READ_ONCE(d->status);
 
-		d->buffer_addr = cpu_to_le64(r->slot[i].dma);
-		d->length = 0;
-		d->status = 0;
-		d->errors = 0;
+		if (!(status & E1000_RXD_STAT_DD))
+			break;
+		/* Read length only after DD: the device writes status last. */
+		dma_rmb();
+		a->rx_status = status;
+		a->rx_errors = d->errors;
+		lm_hl_rx_done(&r->hl, le16_to_cpu(d->length));
 	}
-	if (to != r->next_to_use) {
-		r->next_to_use = to;
-		/* writel orders the descriptor stores above before the tail. */
-		e1k_wr32(a, E1000_RDT, to);
-	}
-}
-
-/* Where the rx ring restarts in netmap mode: the next slot to fill. */
-u32 lm_e1000_nm_rx_head(struct lm_e1000 *a)
-{
-	return a->nm_rx->nr_hwtail;
-}
-
-/*
- * Device start-up with the rx ring in netmap mode (from lm_e1000_up):
- * RDH/RDT are already at nr_hwtail.  Every slot the kernel owns gets the
- * application's buffer; all but the empty one are posted.
- */
-int lm_e1000_nm_rx_start(struct lm_e1000 *a)
-{
-	struct lm_kring *kring = a->nm_rx;
-	u32 n = kring->nkr_num_slots, i = kring->nr_hwtail;
-	u32 held = kring->nr_hwtail >= kring->nr_hwcur ?
-		   kring->nr_hwtail - kring->nr_hwcur :
-		   n - kring->nr_hwcur + kring->nr_hwtail;
-	u32 own = n - held;
-
-	for (; own; own--, i = lm_next(i, n)) {
-		struct lm_e1000_slot *s = &a->rx.slot[i];
-
-		if (!lm_nm_slot_load(a, kring, s, i))
-			return -EINVAL;
-		lm_nm_sync(a, s->dma, s->len, false);
-	}
-	lm_nm_rx_post(a, lm_prev(kring->nr_hwcur, n));
-	return 0;
 }
 
 static int lm_nm_rxsync(struct lm_kring *kring, unsigned int flags)
 {
 	struct lm_e1000 *a = lm_kring_adapter(kring);
-	struct lm_e1000_ring *r = &a->rx;
+	struct lm_hl_kring *kr = &a->rx.hl;
 	struct netmap_ring *ring = kring->ring;
-	u32 n = kring->nkr_num_slots, i, k, head = kring->rhead;
-	u64 packets = 0, bytes = 0;
+	u32 n = kring->nkr_num_slots, k, head = kring->rhead;
 	int err = 0;
 
 	mutex_lock(&a->ring_lock);
-	if (test_bit(LM_E1000_DOWN, &a->state) || a->nm_rx != kring)
+	if (test_bit(LM_E1000_DOWN, &a->state) || a->nm_rx != kring || !kr->netmap)
 		goto out;	/* interface down: the ring is frozen */
 
-	/* Frames the device completed: they become the application's. */
-	for (i = r->next_to_clean; i != r->next_to_use; i = lm_next(i, n)) {
-		struct e1000_rx_desc *d = lm_rx_desc(r, i);
-		struct lm_e1000_slot *s = &r->slot[i];
-		unsigned int len;
-		u8 status;
-
-		status = READ_ONCE(d->status);
-		if (!(status & E1000_RXD_STAT_DD))
-			break;
-		/* Read length only after DD: the device writes status last. */
-		dma_rmb();
-		len = min_t(unsigned int, le16_to_cpu(d->length), s->len);
-		lm_nm_sync(a, s->dma, len, true);
-		WRITE_ONCE(ring->slot[i].len, len);
-		WRITE_ONCE(ring->slot[i].flags,
-			   status & E1000_RXD_STAT_EOP ? 0 : NS_MOREFRAG);
-		packets++;
-		bytes += len;
-	}
-	r->next_to_clean = i;
-	kring->nr_hwtail = i;
-
-	/* Slots the application released: reload their buffers (NS_BUF_CHANGED
-	 * or not, the index is re-read and validated) and give them back. */
+	/* Slots the application released: their (re-read, validated)
+	 * buffers go back to the NIC. */
 	for (k = kring->nr_hwcur; k != head; k = lm_next(k, n)) {
 		struct netmap_slot *slot = &ring->slot[k];
+		u32 idx = READ_ONCE(slot->buf_idx);
 
-		if (!lm_nm_slot_load(a, kring, &r->slot[k], k)) {
+		if (!lm_buf_dma(&kring->na->lut, idx)) {
 			err = -EINVAL;
 			break;
 		}
-		lm_nm_sync(a, r->slot[k].dma, r->slot[k].len, false);
+		lm_hl_rx_release(kr, idx);
 		WRITE_ONCE(slot->flags, READ_ONCE(slot->flags) & ~NS_BUF_CHANGED);
 	}
-	if (k != kring->nr_hwcur) {
-		kring->nr_hwcur = k;
-		lm_nm_rx_post(a, lm_prev(k, n));
-	}
-
-	if (packets) {
-		u64_stats_update_begin(&r->stats.syncp);
-		r->stats.packets += packets;
-		r->stats.bytes += bytes;
-		u64_stats_update_end(&r->stats.syncp);
-	}
+	a->rx_in_napi = false;
+	lm_nm_rx_harvest(a);
+	lm_hl_kick(kr);
+	kring->nr_hwcur = lm_hl_nm_hwcur(kr);
+	kring->nr_hwtail = lm_hl_nm_hwtail(kr);
+	lm_e1000_rx_stats_flush(a);
 out:
 	mutex_unlock(&a->ring_lock);
 	return err;
@@ -199,21 +555,11 @@ out:
 
 /* ------------------------------------------------------------------ tx */
 
-/* Device start-up with the tx ring in netmap mode: the ring restarts at
- * nr_hwcur (returned, for TDH = TDT) and whatever was in flight before the
- * reset counts as completed. */
-u32 lm_e1000_nm_tx_start(struct lm_e1000 *a)
-{
-	struct lm_kring *kring = a->nm_tx;
-
-	kring->nr_hwtail = lm_prev(kring->nr_hwcur, kring->nkr_num_slots);
-	return kring->nr_hwcur;
-}
-
 static int lm_nm_txsync(struct lm_kring *kring, unsigned int flags)
 {
 	struct lm_e1000 *a = lm_kring_adapter(kring);
 	struct lm_e1000_ring *r = &a->tx;
+	struct lm_hl_kring *kr = &r->hl;
 	struct netmap_ring *ring = kring->ring;
 	u32 n = kring->nkr_num_slots, i, k, head = kring->rhead;
 	u32 buf_size = kring->na->lut.buf_size;
@@ -221,51 +567,41 @@ static int lm_nm_txsync(struct lm_kring *kring, unsigned int flags)
 	int err = 0;
 
 	mutex_lock(&a->ring_lock);
-	if (test_bit(LM_E1000_DOWN, &a->state) || a->nm_tx != kring)
+	if (test_bit(LM_E1000_DOWN, &a->state) || a->nm_tx != kring || !kr->netmap)
 		goto out;
 
 	/* New frames [nr_hwcur, head): one descriptor per slot, EOP unless
 	 * the slot continues in the next (NS_MOREFRAG). */
 	for (k = kring->nr_hwcur; k != head; k = lm_next(k, n)) {
 		struct netmap_slot *slot = &ring->slot[k];
-		struct lm_e1000_slot *s = &r->slot[k];
+		u32 idx = READ_ONCE(slot->buf_idx);
 		u16 len = READ_ONCE(slot->len), fl = READ_ONCE(slot->flags);
-		struct e1000_tx_desc *d = lm_tx_desc(r, k);
 
-		if (!lm_nm_slot_load(a, kring, s, k) || !len || len > buf_size) {
+		if (!lm_buf_dma(&kring->na->lut, idx) || !len || len > buf_size) {
 			err = -EINVAL;
 			break;
 		}
-		s->len = len;
-		lm_nm_sync(a, s->dma, len, false);
-		d->buffer_addr = cpu_to_le64(s->dma);
-		d->read.length = cpu_to_le16(len);
-		d->read.cso = 0;
-		d->read.cmd = E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS |
-			      (fl & NS_MOREFRAG ? 0 : E1000_TXD_CMD_EOP);
-		d->read.status = 0;
-		d->read.css = 0;
-		d->read.special = 0;
+		a->tx_cmd = E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS |
+			    (fl & NS_MOREFRAG ? 0 : E1000_TXD_CMD_EOP);
+		if (lm_hl_tx_send(kr, idx, len)) {
+			err = -EINVAL;
+			break;
+		}
 		if (fl & NS_BUF_CHANGED)
 			WRITE_ONCE(slot->flags, fl & ~NS_BUF_CHANGED);
 		packets++;
 		bytes += len;
 	}
-	if (k != kring->nr_hwcur) {
-		kring->nr_hwcur = k;
-		r->next_to_use = k;
-		/* writel orders the descriptor stores above before the tail. */
-		e1k_wr32(a, E1000_TDT, k);
-	}
+	/* DOORBELL: writel orders the descriptor stores before TDT. */
+	lm_hl_kick(kr);
 
 	/* Completions: DD comes back in order (RS on every descriptor). */
-	for (i = r->next_to_clean; i != r->next_to_use; i = lm_next(i, n)) {
-		if (!(READ_ONCE(lm_tx_desc(r, i)->wb.status) & E1000_TXD_STAT_DD))
-			break;
-		r->slot[i].owner = LM_SLOT_EMPTY;
-	}
-	r->next_to_clean = i;
-	kring->nr_hwtail = lm_prev(i, n);
+	a->tx_budget = 0;
+	while ((i = lm_hl_tx_clean_slot(kr)) != LM_HL_NONE_SLOT &&
+	       (READ_ONCE(lm_tx_desc(r, i)->wb.status) & E1000_TXD_STAT_DD))
+		lm_hl_tx_done(kr);
+	kring->nr_hwcur = lm_hl_nm_hwcur(kr);
+	kring->nr_hwtail = lm_hl_nm_hwtail(kr);
 
 	if (packets) {
 		u64_stats_update_begin(&r->stats.syncp);
@@ -325,7 +661,7 @@ static int lm_nm_switch_reset(struct lm_e1000 *a, struct lm_kring *kring,
 	/* Leaving tx: let the frames the last txsync posted go out first
 	 * (bounded; whatever is still queued after that is lost). */
 	if (!on && kring->dir == LM_TX && !test_bit(LM_E1000_DOWN, &a->state) &&
-	    e1k_poll(a, E1000_TDH, E1000_DH_MASK, a->tx.next_to_use,
+	    e1k_poll(a, E1000_TDH, E1000_DH_MASK, a->tx.hl.tail,
 		     50, LM_E1000_TX_DRAIN_US, NULL))
 		netdev_info(dev, "netmap: tx not drained before the switch\n");
 	lm_e1000_down(a);
@@ -349,16 +685,118 @@ out:
 	return err;
 }
 
+/* NAPI was disabled for the switch: run it once so that whatever
+ * completed meanwhile is seen (nothing else may raise an interrupt). */
+static void lm_nm_kick_napi(struct lm_e1000 *a)
+{
+	local_bh_disable();
+	napi_schedule(&a->napi);
+	local_bh_enable();
+}
+
+/*
+ * switch_mode=hitless: the engine changes the ring's owner in place.  NAPI
+ * (and for tx the stack's xmit, via the tx lock) pause for the switch
+ * only; no register is written but the tail.  The core calls us with its
+ * own lock held and never with RTNL; RTNL nests inside it and keeps
+ * up/down out.
+ */
+static int lm_nm_switch_hitless(struct lm_e1000 *a, struct lm_kring *kring,
+				bool on)
+{
+	bool tx = kring->dir == LM_TX;
+	struct lm_kring **slotp = tx ? &a->nm_tx : &a->nm_rx;
+	struct lm_hl_kring *kr = tx ? &a->tx.hl : &a->rx.hl;
+	struct net_device *dev = a->netdev;
+	u32 *rb = NULL;
+	int err = 0;
+
+	rtnl_lock();
+	if (on) {
+		err = lm_nm_can_enter(a, kring);
+		if (err)
+			goto out;
+	}
+	mutex_lock(&a->ring_lock);
+	if (test_bit(LM_E1000_DOWN, &a->state)) {
+		/* No rings: the next up() enters (or not) by itself. */
+		if (on)
+			err = -ENETDOWN;
+		else
+			WRITE_ONCE(*slotp, NULL);
+		goto unlock;
+	}
+	if (on) {
+		err = lm_nm_enter_prep(a, kring, kr, &rb);
+		if (err)
+			goto unlock;
+	}
+
+	napi_disable(&a->napi);
+	if (tx)
+		netif_tx_lock_bh(dev);
+	if (on) {
+		WRITE_ONCE(*slotp, kring);
+		err = lm_nm_enter(a, kring, kr, rb);
+		if (err) {
+			WRITE_ONCE(*slotp, NULL);
+			if (!tx)
+				lm_hl_spares_trim(kr);
+		} else if (tx) {
+			/* In-flight skbs now complete through txsync, which
+			 * does not report to BQL: start BQL afresh. */
+			netdev_reset_queue(dev);
+		}
+	} else {
+		/* Frames the application did not consume go to the stack
+		 * (process context, NAPI off: lm_e1000_rx_deliver). */
+		a->rx_in_napi = false;
+		a->rx_status = E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP;
+		a->rx_errors = 0;
+		a->rx_discard = false;
+		lm_hl_exit(kr);
+		lm_hl_kick(kr);
+		WRITE_ONCE(*slotp, NULL);
+	}
+	if (tx) {
+		netif_tx_unlock_bh(dev);
+		/* A queue stopped on a full ring before the switch: in netmap
+		 * mode nothing would wake it (frames go to the host ring), in
+		 * stack mode NAPI does once the ring drains. */
+		if (on)
+			netif_wake_queue(dev);
+	}
+	napi_enable(&a->napi);
+	lm_nm_kick_napi(a);
+	if (!tx)
+		lm_e1000_rx_stats_flush(a);
+unlock:
+	mutex_unlock(&a->ring_lock);
+out:
+	rtnl_unlock();
+	kvfree(rb);
+	return err;
+}
+
 static int lm_nm_kring_on(struct lm_kring *kring)
 {
+	struct lm_e1000 *a = lm_kring_adapter(kring);
+
 	if (kring->ring_id != 0)
 		return -EINVAL;
-	return lm_nm_switch_reset(lm_kring_adapter(kring), kring, true);
+	if (lm_nm_hitless())
+		return lm_nm_switch_hitless(a, kring, true);
+	return lm_nm_switch_reset(a, kring, true);
 }
 
 static void lm_nm_kring_off(struct lm_kring *kring)
 {
-	lm_nm_switch_reset(lm_kring_adapter(kring), kring, false);
+	struct lm_e1000 *a = lm_kring_adapter(kring);
+
+	if (lm_nm_hitless())
+		lm_nm_switch_hitless(a, kring, false);
+	else
+		lm_nm_switch_reset(a, kring, false);
 }
 
 static const struct lm_adapter_ops lm_e1000_nm_ops = {

@@ -3,24 +3,13 @@
  * lm_e1000.h - livemap's Intel 82540EM driver: adapter, rings, per-slot
  * buffer bookkeeping and the MMIO layer.
  *
- * Ring picture (both directions; one slot always stays unused so that
- * head == tail means "hardware owns nothing"):
- *
- *        next_to_clean            next_to_use (= shadow of RDT/TDT)
- *             |                        |
- *   ... free  [ owned by hardware ...  )  free / owned by software ...
- *
- * RX: [next_to_clean, next_to_use) are posted buffers; the device fills
- *     them in order and sets DD; NAPI consumes from next_to_clean and
- *     reposts at next_to_use.
- * TX: [next_to_clean, next_to_use) are frames handed to the device;
- *     completions (DD) come back in order from next_to_clean.
- *
- * Per-slot bookkeeping (DESIGN.md section 4): every slot carries an owner
- * tag.  LM_SLOT_STACK means the slot holds an skb with its streaming DMA
- * mapping; LM_SLOT_NETMAP means it holds a netmap buffer (index + the
- * device address the allocator gives it).  A ring may hold both kinds at
- * once: that is what lets a slot change owner without stopping the ring.
+ * Rings (DESIGN.md section 4): the indices of each ring and the owner of
+ * every slot (the stack's skb or a netmap buffer) are kept by the portable
+ * hitless engine (lm_hl.h, one struct lm_hl_kring per ring): NAPI, xmit and
+ * the netmap syncs report what the device did, the engine answers with
+ * actions (deliver, copy, post, free, lend, doorbell) that e1000_netmap.c
+ * applies.  A ring may hold both kinds of buffer at once: that is what
+ * lets it change owner without stopping (switch_mode=hitless).
  */
 #ifndef LM_E1000_H
 #define LM_E1000_H
@@ -35,6 +24,7 @@
 #include <linux/workqueue.h>
 
 #include "e1000_regs.h"
+#include "lm_hl.h"
 
 struct lm_adapter;
 struct lm_kring;
@@ -59,25 +49,17 @@ struct lm_kring;
 /* Longest wait for the device to drain tx before a reset-mode switch. */
 #define LM_E1000_TX_DRAIN_US	10000
 
-enum lm_slot_owner {
-	LM_SLOT_EMPTY = 0,	/* no buffer attached */
-	LM_SLOT_STACK,		/* skb + streaming DMA mapping (ours) */
-	LM_SLOT_NETMAP,		/* netmap buffer: index + allocator's DMA addr */
-};
-
 /*
- * One per descriptor slot, rx and tx alike.  @dma is the address the
- * descriptor carries, whoever owns the buffer.  @len is the length that was
- * mapped (STACK: needed to unmap) or posted (NETMAP tx: frame length).
+ * One per descriptor slot, rx and tx alike: what the driver itself keeps
+ * for a slot.  WHO owns the slot (the stack's skb, a netmap buffer, nobody)
+ * is the hitless engine's tag (struct lm_hl_slot, kernel/hitless/lm_hl.h):
+ * one tag per slot.  @dma is the address the descriptor carries; @skb and
+ * @len (the mapped length) are valid while the engine says STACK.
  */
 struct lm_e1000_slot {
 	dma_addr_t dma;
-	union {
-		struct sk_buff *skb;	/* LM_SLOT_STACK */
-		u32 nm_idx;		/* LM_SLOT_NETMAP */
-	};
+	struct sk_buff *skb;
 	u16 len;
-	u8 owner;		/* enum lm_slot_owner */
 };
 
 /*
@@ -109,9 +91,10 @@ struct lm_e1000_ring {
 	void *desc;			/* coherent descriptor array */
 	dma_addr_t desc_dma;
 	unsigned int count;		/* descriptors; multiple of 8 */
-	unsigned int next_to_use;	/* shadow of the tail register */
-	unsigned int next_to_clean;
 	struct lm_e1000_slot *slot;
+	/* The ring's indices and owner tags: the hitless engine's. */
+	struct lm_hl_kring hl;
+	struct lm_hl_slot *hl_slot;
 	struct lm_e1000_ring_stats stats;
 };
 
@@ -173,6 +156,19 @@ struct lm_e1000 {
 	 * the syncs (which run in process context). Innermost lock. */
 	struct mutex ring_lock;
 	struct work_struct nm_rereg_task;
+
+	/* Hitless engine context (apply callbacks, e1000_netmap.c). */
+	struct lm_e1000_slot *spare;	/* preallocated rx skbs (mapped) */
+	unsigned int nspare;
+	u8 rx_status, rx_errors;	/* descriptor being reported */
+	bool rx_keep;			/* DELIVER kept the skb (copybreak/drop) */
+	bool rx_in_napi;		/* deliver with GRO (else process ctx) */
+	u16 tx_cmd;			/* POST_NM tx: EOP or not */
+	u32 hl_rot;			/* enter: ring slot of engine ring slot 0 */
+	struct lm_kring *hl_kring;	/* enter: the kring (ADOPT) */
+	int tx_budget;
+	unsigned int tx_pkts, tx_bytes;	/* FREE_SKB in stack mode (BQL) */
+	unsigned int rx_pkts, rx_bytes;
 };
 
 /* adapter->state bits */
@@ -238,12 +234,11 @@ static inline unsigned int lm_ring_next(const struct lm_e1000_ring *r,
 	return ++i == r->count ? 0 : i;
 }
 
-/* Slots software may still post: one is always left empty (see above). */
+/* Slots software may still post: posted = [clean, tail), one stays empty. */
 static inline unsigned int lm_ring_unused(const struct lm_e1000_ring *r)
 {
-	unsigned int used = r->next_to_use >= r->next_to_clean ?
-		r->next_to_use - r->next_to_clean :
-		r->count - r->next_to_clean + r->next_to_use;
+	u32 c = READ_ONCE(r->hl.clean), t = READ_ONCE(r->hl.tail);
+	u32 used = t >= c ? t - c : r->count - c + t;
 
 	return r->count - 1 - used;
 }
@@ -290,9 +285,14 @@ void lm_e1000_nm_init(struct lm_e1000 *a);
 int lm_e1000_nm_attach(struct lm_e1000 *a);
 void lm_e1000_nm_detach(struct lm_e1000 *a);
 void lm_e1000_nm_resized(struct lm_e1000 *a);
-u32 lm_e1000_nm_rx_head(struct lm_e1000 *a);
-int lm_e1000_nm_rx_start(struct lm_e1000 *a);
-u32 lm_e1000_nm_tx_start(struct lm_e1000 *a);
+int lm_e1000_hl_init(struct lm_e1000 *a);
+void lm_e1000_hl_detach(struct lm_e1000 *a);
+int lm_e1000_nm_start(struct lm_e1000 *a);
+bool lm_e1000_rx_alloc(struct lm_e1000 *a, struct lm_e1000_slot *s, bool in_napi);
+void lm_e1000_rx_deliver(struct lm_e1000 *a, struct sk_buff *skb, unsigned int len);
+bool lm_e1000_rx_frame_ok(struct lm_e1000 *a, unsigned int len);
+void lm_e1000_rx_stats_flush(struct lm_e1000 *a);
+void lm_e1000_hl_stats(struct lm_e1000 *a, struct lm_e1000_sw_stats *sw);
 netdev_tx_t lm_e1000_nm_host_xmit(struct lm_e1000 *a, struct sk_buff *skb);
 void lm_e1000_nm_notify(struct lm_e1000 *a, bool tx);
 
