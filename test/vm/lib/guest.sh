@@ -108,3 +108,22 @@ wait_until() {
 # carrier IF: 1 when the link is up.  has_carrier IF: its status (for wait_until).
 carrier() { cat "/sys/class/net/$1/carrier" 2>/dev/null; }
 has_carrier() { [ "$(carrier "$1")" = 1 ]; }
+
+# tap PROG ARGS...: run a TAP-speaking guest program; each of its ok/not ok
+# lines becomes a check, its comments diagnostics, and its exit status one
+# more check.
+tap() {
+	"$@" >/tmp/tap.out 2>&1
+	_rc=$?
+	while IFS= read -r _l; do
+		case "$_l" in
+		"ok "*) lm_log "@check ok $1: ${_l#* - }" ;;
+		"not ok "*) lm_log "@check fail $1: ${_l#* - }" ;;
+		"#"*) diag "$1: ${_l#\# }" ;;
+		esac
+	done </tmp/tap.out
+	is "$_rc" 0 "$1 exits 0"
+}
+
+# stat_of KEY: one of livemap.ko's own counters (allocations, gauges).
+stat_of() { sed -n "s/^$1 //p" /sys/module/livemap/parameters/stats; }

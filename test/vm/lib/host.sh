@@ -59,3 +59,18 @@ guest_value() {
 json_get() {
 	grep -o "\"$2\":[-0-9.]*" "$1" | tail -n 1 | cut -d: -f2
 }
+
+# peer_bg OUT ARGS...: start the host peer on NIC 0 in the background (its
+# output in OUT) and return once its socket is bound, so the guest may
+# send; PEER_PID is its pid.  Fails (and records why) if it never binds.
+peer_bg() {
+	local out=$1 deadline=$((SECONDS + 10))
+	shift
+	rm -f "$NIC0_PEER"	# a stale file would read as "bound" at once
+	"$PEER" --vm "$NIC0_VM" --bind "$NIC0_PEER" "$@" >"$out" &
+	PEER_PID=$!
+	until [ -S "$NIC0_PEER" ] || ((SECONDS > deadline)); do sleep 0.05; done
+	[ -S "$NIC0_PEER" ] && return 0
+	_host_log "@check fail the host peer bound $NIC0_PEER within 10 s"
+	return 1
+}

@@ -13,7 +13,6 @@ TIMEOUT=240
 guest() {
 	cat <<'EOF2'
 jget() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" "$1" | tail -n 1; }
-stat_of() { sed -n "s/^$1 //p" /sys/module/livemap/parameters/stats; }
 carrier_up() { wait_until 10 sh -c '[ "$(cat /sys/class/net/eth0/carrier)" = 1 ]'; }
 
 check "livemap core loads" lm_insmod livemap

@@ -8,20 +8,6 @@ MEM=1024
 
 guest() {
 	cat <<'EOF2'
-# tap PROG ARGS...: run a TAP program, turn each ok/not ok line into a check.
-tap() {
-	"$@" > /tmp/tap.out 2>&1
-	_rc=$?
-	while IFS= read -r _l; do
-		case "$_l" in
-		"ok "*) lm_log "@check ok $1: ${_l#* - }" ;;
-		"not ok "*) lm_log "@check fail $1: ${_l#* - }" ;;
-		"#"*) diag "$1: ${_l#\# }" ;;
-		esac
-	done < /tmp/tap.out
-	is "$_rc" 0 "$1 exits 0"
-}
-stat_of() { sed -n "s/^$1 //p" /sys/module/livemap/parameters/stats; }
 
 check "livemap.ko loads" lm_insmod livemap
 tap core_pipe -n 1000000 -l 60 -b 512 -p x

@@ -46,11 +46,8 @@ host() {
 	"$PEER" --vm "$NIC0_VM" --bind "$NIC0_PEER" --send 2000 --rate 2000 \
 		--dst "$NIC0_MAC" --timeout 30 --json >"$VMDIR/peer-tx.json"
 	is "$(json_get "$VMDIR/peer-tx.json" refused)" 0 "peer: none refused by QEMU"
-	"$PEER" --vm "$NIC0_VM" --bind "$NIC0_PEER" --expect 2000 --idle 5 --timeout 60 \
-		--json >"$VMDIR/peer-rx.json" &
-	local ppid=$!
-	local deadline=$((SECONDS + 10))
-	until [ -S "$NIC0_PEER" ] || ((SECONDS > deadline)); do sleep 0.05; done
+	peer_bg "$VMDIR/peer-rx.json" --expect 2000 --idle 5 --timeout 60 --json || return 1
+	ppid=$PEER_PID
 	tell_guest TX_GO
 	wait $ppid
 	tell_guest PEER_DONE

@@ -100,11 +100,8 @@ host() {
 	is "$(guest_value nm_rx_lost)/$(guest_value nm_rx_dup)/$(guest_value nm_rx_reorder)" 0/0/0 \
 		"netmap rxseq: 0 lost / 0 duplicated / 0 reordered"
 
-	"$PEER" --vm "$NIC0_VM" --bind "$NIC0_PEER" --expect 100000 --idle 10 --timeout 150 \
-		--json >"$VMDIR/peer-rx.json" &
-	local ppid=$!
-	deadline=$((SECONDS + 10))
-	until [ -S "$NIC0_PEER" ] || ((SECONDS > deadline)); do sleep 0.05; done
+	peer_bg "$VMDIR/peer-rx.json" --expect 100000 --idle 10 --timeout 150 --json || return 1
+	ppid=$PEER_PID
 	tell_guest TX_GO
 	wait $ppid
 	tell_guest PEER_DONE

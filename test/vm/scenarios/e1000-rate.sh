@@ -178,11 +178,8 @@ host() {
 		for m in $METHODS; do
 			tag=tx_${len}_$m
 			f=$ARTIFACTS/peer-$tag.json
-			"$PEER" --vm "$NIC0_VM" --bind "$NIC0_PEER" --expect $N --idle 10 --timeout $T \
-				--json >"$f" &
-			ppid=$!
-			deadline=$((SECONDS + 10))
-			until [ -S "$NIC0_PEER" ] || ((SECONDS > deadline)); do sleep 0.05; done
+			peer_bg "$f" --expect $N --idle 10 --timeout $T --json || return 1
+			ppid=$PEER_PID
 			tell_guest $tag
 			wait $ppid
 			tell_guest ${tag}_DONE

@@ -46,11 +46,8 @@ host() {
 	check "peer: sent 10000 frames, none refused by QEMU" \
 		test "$(json_get "$VMDIR/peer-tx.json" sent)/$(json_get "$VMDIR/peer-tx.json" refused)" = 10000/0
 
-	"$PEER" --vm "$NIC0_VM" --bind "$NIC0_PEER" --expect 10000 --idle 5 --timeout 60 \
-		--json >"$VMDIR/peer-rx.json" &
-	local ppid=$!
-	local deadline=$((SECONDS + 10))
-	until [ -S "$NIC0_PEER" ] || ((SECONDS > deadline)); do sleep 0.05; done
+	peer_bg "$VMDIR/peer-rx.json" --expect 10000 --idle 5 --timeout 60 --json || return 1
+	ppid=$PEER_PID
 	tell_guest TX_GO
 	wait $ppid
 	tell_guest PEER_DONE

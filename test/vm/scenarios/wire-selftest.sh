@@ -92,11 +92,8 @@ host() {
 
 	wait_guest ECHO_RX_READY 60 || return 1
 	f=$ARTIFACTS/peer-echo.json
-	"$PEER" --vm "$NIC0_VM" --bind "$NIC0_PEER" --echo --rx-stream 5 --expect $N2 \
-		--idle 5 --timeout 60 --json >"$f" &
-	ppid=$!
-	deadline=$((SECONDS + 10))
-	until [ -S "$NIC0_PEER" ] || ((SECONDS > deadline)); do sleep 0.05; done
+	peer_bg "$f" --echo --rx-stream 5 --expect $N2 --idle 5 --timeout 60 --json || return 1
+	ppid=$PEER_PID
 	tell_guest PEER_ECHOING
 	wait_guest GUEST_DONE 60
 	kill -TERM $ppid 2>/dev/null	# it may still wait for --idle
