@@ -2,6 +2,7 @@
 # oops, no leak, no hang; the module unloads with its counters balanced.
 DESC="core: bad-input suite (indices, slots, options, header, names, mmap, close-while-poll), leak counters"
 NICS=""
+SMOKE=1
 TIMEOUT=300
 MEM=1024
 

@@ -2,6 +2,7 @@
 # stream, answers ethtool, resizes its rings, survives down/up and unloads.
 DESC="livemap_e1000: probe, link, rx, ethtool, ring resize, down/up, unload"
 NICS="e1000"
+SMOKE=1
 TIMEOUT=120
 
 guest() {

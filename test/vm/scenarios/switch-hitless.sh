@@ -13,6 +13,7 @@ SW_RATE=${RATE:-2000}
 SW_PAUSE=0.5
 DESC="hitless switch: $SW_CYCLES enter/exit cycles under a $SW_RATE frames/s stream, nothing lost"
 SW_ASSERT=1
+SMOKE=1
 TIMEOUT=$((90 + SW_CYCLES * 6))
 # shellcheck disable=SC1091
 . "$TOP/test/vm/lib/switch.sh"
