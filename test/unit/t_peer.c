@@ -4,7 +4,8 @@
  * lm-seqmerge), run as programs over AF_UNIX datagram sockets in a temp
  * dir, no QEMU: one peer streams to another (wrap-around and junk
  * included), a silent receiver makes frames refused, a slow one makes the
- * sender stall, and bad invocations fail the way scripts rely on.
+ * sender stall, --ping talks ARP + ICMP echo with a guest-like responder
+ * that misbehaves on purpose, and bad invocations fail the way scripts rely on.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ipframe.h"
 #include "lmutil.h"
 #include "seqframe.h"
 #include "tap.h"
@@ -197,6 +199,229 @@ static void test_block(void)
 	close(fd);
 }
 
+/*
+ * A guest's IP stack in miniature, on the far end of lm-peer --ping: it
+ * answers ARP for 10.0.0.2, but before its first echo reply it asks (ARP)
+ * for the peer's MAC and holds the reply until told, as Linux does; then
+ * it pings the peer once.  On purpose it also sends what lm-peer must only
+ * count: a runt, random bytes, a truncated reply, a stranger's reply, ARP
+ * for another address, a duplicate (seq 3), a bad checksum instead of the
+ * reply (seq 5: lost), and corrupt data before the good reply (seq 7).
+ */
+struct responder {
+	int fd, stop;
+	struct sockaddr_un to;
+	uint8_t peer_mac[6];
+	int knows_peer, asked, pinged;
+	uint8_t held[16][128];
+	size_t held_len[16];
+	int nheld;
+	int requests, arp_requests, peer_replies;
+};
+
+static const uint8_t r_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x10 };
+#define R_IP	0x0a000002u
+#define P_IP	0x0a000001u
+
+static void r_send(struct responder *r, const uint8_t *f, size_t len)
+{
+	sendto(r->fd, f, len, 0, (struct sockaddr *)&r->to, sizeof(r->to));
+}
+
+static void r_arp(struct responder *r, uint16_t oper, const uint8_t dst[6], uint32_t tpa)
+{
+	uint8_t f[IPF_ETH_MIN];
+	struct ipf_arp a = { .oper = oper, .spa = R_IP, .tpa = tpa };
+
+	memcpy(a.sha, r_mac, 6);
+	if (oper == IPF_ARP_REPLY)
+		memcpy(a.tha, dst, 6);
+	r_send(r, f, ipf_arp_build(f, dst, &a));
+}
+
+static void r_junk(struct responder *r, const uint8_t *reply, size_t len)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t f[128];
+	struct ipf_echo e;
+	int i;
+
+	r_send(r, reply, 10);				/* runt */
+	for (i = 0; i < 60; i++)
+		f[i] = (uint8_t)(i * 37 + 11);		/* arbitrary bytes, ethertype 0xc7ec */
+	r_send(r, f, 60);
+	r_send(r, reply, 40);				/* truncated IPv4: runt */
+	memcpy(f, reply, len);				/* a stranger's reply: other id */
+	ipf_echo_parse(f, len, &e);
+	e.id ^= 0x5555;
+	r_send(r, f, ipf_echo_build(f, sizeof(f), &e, 1));
+	r_arp(r, IPF_ARP_REQUEST, bcast, 0x0a000063u);	/* who-has 10.0.0.99 */
+}
+
+static void r_reply(struct responder *r, uint8_t *f, size_t len, uint16_t seq)
+{
+	uint8_t g[128];
+	struct ipf_echo e;
+
+	memcpy(f, r->peer_mac, 6);
+	if (seq == 0)
+		r_junk(r, f, len);
+	if (seq == 5) {
+		f[36] ^= 0xff;				/* ICMP checksum broken */
+		r_send(r, f, len);
+		return;
+	}
+	if (seq == 7) {					/* corrupt data, checksum valid */
+		memcpy(g, f, len);
+		ipf_echo_parse(g, len, &e);
+		g[len - 1] ^= 1;
+		r_send(r, g, ipf_echo_build(g, sizeof(g), &e, 2));
+	}
+	r_send(r, f, len);
+	if (seq == 3)
+		r_send(r, f, len);
+}
+
+static void r_frame(struct responder *r, uint8_t *f, size_t len)
+{
+	struct ipf_arp a;
+	struct ipf_echo e;
+	uint8_t out[128];
+	size_t n;
+	int i;
+
+	if (ipf_arp_parse(f, len, &a) == IPF_OK) {
+		if (a.oper == IPF_ARP_REQUEST && a.tpa == R_IP) {
+			r->arp_requests++;
+			r_arp(r, IPF_ARP_REPLY, a.sha, a.spa);
+		} else if (a.oper == IPF_ARP_REPLY && a.spa == P_IP && !memcmp(a.tha, r_mac, 6)) {
+			memcpy(r->peer_mac, a.sha, 6);
+			r->knows_peer = 1;
+			for (i = 0; i < r->nheld; i++)
+				r_reply(r, r->held[i], r->held_len[i], ipf_get16(r->held[i] + 40));
+			r->nheld = 0;
+		}
+		return;
+	}
+	if (ipf_echo_parse(f, len, &e) != IPF_OK || e.dst != R_IP)
+		return;
+	if (e.type == IPF_ICMP_ECHO_REPLY) {
+		r->peer_replies += e.id == 0x4242 && e.seq == 1 && e.src == P_IP;
+		return;
+	}
+	r->requests++;
+	e.dst = e.src;
+	e.src = R_IP;
+	e.type = IPF_ICMP_ECHO_REPLY;
+	memcpy(e.eth_src, r_mac, 6);
+	n = ipf_echo_build(out, sizeof(out), &e, 3);
+	if (!n)
+		return;
+	if (r->knows_peer) {
+		r_reply(r, out, n, e.seq);
+	} else if (r->nheld < 16) {
+		memcpy(r->held[r->nheld], out, n);
+		r->held_len[r->nheld++] = n;
+		if (!r->asked++)
+			r_arp(r, IPF_ARP_REQUEST, (const uint8_t[6]){ 0xff, 0xff, 0xff, 0xff, 0xff,
+					 0xff }, P_IP);
+	}
+	if (r->knows_peer && !r->pinged++) {	/* our own ping to the peer */
+		uint8_t data[20] = { 1, 2, 3 };
+		struct ipf_echo q = { .src = R_IP, .dst = P_IP, .type = IPF_ICMP_ECHO_REQUEST,
+				      .id = 0x4242, .seq = 1, .data = data, .data_len = 20 };
+
+		memcpy(q.eth_dst, r->peer_mac, 6);
+		memcpy(q.eth_src, r_mac, 6);
+		r_send(r, out, ipf_echo_build(out, sizeof(out), &q, 4));
+	}
+}
+
+static void *responder(void *arg)
+{
+	struct responder *r = arg;
+	uint8_t buf[2048];
+	uint64_t end = lm_now_ns() + 20000000000ull;
+	ssize_t n;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE) && lm_now_ns() < end) {
+		n = recv(r->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n > 0)
+			r_frame(r, buf, (size_t)n);
+		else
+			usleep(500);
+	}
+	return NULL;
+}
+
+static int has(const char *file, const char *text)
+{
+	char buf[4096];
+	FILE *f = fopen(file, "r");
+	size_t n;
+
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return strstr(buf, text) != NULL;
+}
+
+static void test_ping(void)
+{
+	static struct responder r;
+	char j[PATH_MAX];	/* path() reuses 4 buffers: keep our own copy */
+	pthread_t t;
+	int fd;
+
+	snprintf(j, sizeof(j), "%s", path("ping.json"));
+	r.fd = bind_unix(path("g.sock"));
+	r.to.sun_family = AF_UNIX;
+	snprintf(r.to.sun_path, sizeof(r.to.sun_path), "%s", path("p.sock"));
+	if (!ok(r.fd >= 0 && !pthread_create(&t, NULL, responder, &r), "ping responder running"))
+		return;
+	is_int(RUN(j, "lm-peer", "--vm", path("g.sock"), "--bind", path("p.sock"), "--ping",
+		   "10.0.0.2", "--ip", "10.0.0.1", "--count", "10", "--interval", "10", "--idle",
+		   "0.5", "--timeout", "10", "--json"), 0, "lm-peer --ping exits 0");
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	close(r.fd);
+	ok(has(j, "\"arp_resolved\":true") && has(j, "\"guest_mac\":\"52:54:00:12:34:10\""),
+	   "ping: the responder's MAC resolved by ARP");
+	is_int(r.arp_requests, 1, "ping: one ARP request was needed");
+	is_int(jget(j, "arp_answered"), 1, "ping: the responder's ARP request was answered");
+	is_int(r.requests, 10, "ping: the responder saw 10 echo requests");
+	is_int(jget(j, "sent"), 10, "ping: 10 sent");
+	is_int(jget(j, "replies"), 9, "ping: 9 replies (seq 5's had a bad checksum)");
+	is_int(jget(j, "lost"), 1, "ping: 1 lost");
+	is_int(jget(j, "dup"), 1, "ping: 1 duplicate (seq 3)");
+	is_int(jget(j, "corrupt"), 1, "ping: 1 reply with corrupt data (seq 7)");
+	is_int(jget(j, "bad_csum"), 1, "ping: 1 bad checksum counted");
+	is_int(jget(j, "runt"), 2, "ping: 2 runts (10 bytes, truncated IPv4)");
+	is_int(jget(j, "unknown"), 1, "ping: 1 reply to someone else's request");
+	is_int(jget(j, "foreign"), 2, "ping: 2 foreign (random bytes, ARP for another address)");
+	is_int(jget(j, "echo_answered"), 1, "ping: the responder's own ping was answered");
+	is_int(r.peer_replies, 1, "ping: ...and the responder got the reply");
+	ok(jget(j, "rtt_max_ms") >= 0 && has(j, "\"rtt_avg_ms\":") && !has(j, "rtt_avg_ms\":null"),
+	   "ping: round-trip times reported");
+
+	/* Nobody answers: bounded by --timeout, nothing sent without a MAC. */
+	fd = bind_unix(path("silent2.sock"));
+	is_int(RUN(j, "lm-peer", "--vm", path("silent2.sock"), "--bind", path("p.sock"), "--ping",
+		   "10.0.0.2", "--ip", "10.0.0.1", "--timeout", "0.5", "--json"), 0,
+	       "ping into silence exits 0");
+	ok(has(j, "\"arp_resolved\":false") && has(j, "\"timed_out\":true") && jget(j, "sent") == 0 &&
+	   jget(j, "arp_requests") >= 2, "...unresolved, timed out, %lld ARP requests, 0 echo sent",
+	   jget(j, "arp_requests"));
+	is_int(RUN(j, "lm-peer", "--vm", path("silent2.sock"), "--bind", path("p.sock"), "--ping",
+		   "10.0.0.2", "--ip", "10.0.0.1", "--to-mac", "52:54:00:12:34:10", "--count", "5",
+		   "--interval", "5", "--idle", "0.2", "--json"), 0, "--to-mac into silence exits 0");
+	ok(jget(j, "sent") == 5 && jget(j, "replies") == 0 && jget(j, "lost") == 5 &&
+	   jget(j, "arp_requests") == 0, "...5 sent without ARP, 5 lost");
+	close(fd);
+}
+
 static void test_usage(void)
 {
 	FILE *f;
@@ -215,6 +440,16 @@ static void test_usage(void)
 	is_int(RUN(NULL, "lm-peer", "--vm", path("nobody.sock"), "--bind", path("a.sock"),
 		   "--timeout", "0.3"), 1, "nobody at --vm: exit 1 after a bounded wait");
 	is_int(RUN(NULL, "lm-seqmerge"), 2, "lm-seqmerge without logs: exit 2");
+	is_int(RUN(NULL, "lm-peer", "--vm", path("x"), "--bind", path("y"), "--ping", "10.0.0.2"), 2,
+	       "--ping without --ip: exit 2");
+	is_int(RUN(NULL, "lm-peer", "--vm", path("x"), "--bind", path("y"), "--ping", "10.0.0.256",
+		   "--ip", "10.0.0.1"), 2, "--ping with a bad address: exit 2");
+	is_int(RUN(NULL, "lm-peer", "--vm", path("x"), "--bind", path("y"), "--ping", "10.0.0.2",
+		   "--ip", "10.0.0.1", "--send", "5"), 2, "--ping with --send: exit 2");
+	is_int(RUN(NULL, "lm-peer", "--vm", path("x"), "--bind", path("y"), "--ping", "10.0.0.2",
+		   "--ip", "10.0.0.1", "--count", "65537"), 2, "--ping --count 65537: exit 2");
+	is_int(RUN(NULL, "lm-peer", "--vm", path("x"), "--bind", path("y"), "--to-mac",
+		   "52:54:00:12:34:10"), 2, "--to-mac without --ping: exit 2");
 }
 
 int main(int argc, char **argv)
@@ -239,6 +474,7 @@ int main(int argc, char **argv)
 	test_stream();
 	test_refused();
 	test_block();
+	test_ping();
 	test_usage();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd))

@@ -20,6 +20,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ipframe.h"
 #include "lmutil.h"
 #include "peer.h"
 
@@ -43,6 +44,10 @@ static void usage(FILE *f)
 	      "         [--echo] [--rx-stream ID] [--interval MS] [--json]\n"
 	      "         [--seqlog FILE | --seqlog-append FILE]\n"
 	      "         [--junk K]\n"
+	      "       lm-peer --vm PATH --bind PATH --ping IP --ip MYIP [--count N]\n"
+	      "         [--interval MS] [--len 60..1514] [--src MAC] [--dst MAC]\n"
+	      "         [--idle SEC] [--timeout SEC] [--on-full drop|block] [--to-mac MAC]\n"
+	      "         [--json]\n"
 	      "  --vm PATH       QEMU's netdev socket (local.path of -netdev dgram)\n"
 	      "  --bind PATH     our socket (remote.path); a stale socket file is replaced\n"
 	      "  --send N        send N numbered frames (default 0: receive only)\n"
@@ -57,7 +62,13 @@ static void usage(FILE *f)
 	      "  --seqlog FILE   range log of received numbers (lm-seqmerge input)\n"
 	      "  --seqlog-append FILE  the same, added to FILE as one more period\n"
 	      "Stops when sending is done and (--expect reached, or --idle expired, or neither\n"
-	      "was given), at --timeout, or on SIGINT/SIGTERM.\n", f);
+	      "was given), at --timeout, or on SIGINT/SIGTERM.\n"
+	      "Ping mode: resolve IP's MAC by ARP (from MYIP and --src, to --dst, default\n"
+	      "broadcast), answer ARP requests for MYIP, send N (default 10, <= 65536) ICMP\n"
+	      "echo requests of --len-byte frames every --interval ms (default 1000) and\n"
+	      "match the replies; stops when all are answered or --idle (default 1 s)\n"
+	      "after the last request.  Echo requests to MYIP are answered.  --to-mac:\n"
+	      "no ARP, send the requests to MAC.\n", f);
 }
 
 static int parse_opts(struct peer_opts *o, int argc, char **argv)
@@ -70,11 +81,13 @@ static int parse_opts(struct peer_opts *o, int argc, char **argv)
 		{ "idle", 1, 0, 0 }, { "echo", 0, 0, 0 }, { "rx-stream", 1, 0, 0 },
 		{ "interval", 1, 0, 0 }, { "json", 0, 0, 0 }, { "seqlog", 1, 0, 0 },
 		{ "seqlog-append", 1, 0, 0 },
-		{ "junk", 1, 0, 0 }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 }
+		{ "junk", 1, 0, 0 }, { "ping", 1, 0, 0 }, { "ip", 1, 0, 0 },
+		{ "count", 1, 0, 0 }, { "to-mac", 1, 0, 0 }, { "help", 0, 0, 'h' },
+		{ 0, 0, 0, 0 }
 	};
 	const char *name;
 	uint64_t v;
-	int c, idx, r;
+	int c, idx, r, have_ip = 0;
 
 	*o = (struct peer_opts){ .rx_stream = -1 };
 	wire_opts_init(&o->w);
@@ -104,6 +117,18 @@ static int parse_opts(struct peer_opts *o, int argc, char **argv)
 			if (lm_parse_u64(optarg, 0, UINT16_MAX, &v))
 				goto bad;
 			o->rx_stream = (int)v;
+		} else if (!strcmp(name, "ping")) {
+			if (ipf_parse_ip4(optarg, &o->ping_ip))
+				goto bad;
+			o->ping = 1;
+		} else if (!strcmp(name, "ip")) {
+			if (ipf_parse_ip4(optarg, &o->my_ip))
+				goto bad;
+			have_ip = 1;
+		} else if (!strcmp(name, "to-mac")) {
+			if (lm_parse_mac(optarg, o->guest_mac))
+				goto bad;
+			o->have_guest_mac = 1;
 		}
 	}
 	if (optind < argc) {
@@ -123,7 +148,25 @@ static int parse_opts(struct peer_opts *o, int argc, char **argv)
 		fputs("lm-peer: --junk mixes junk into a stream: needs --send\n", stderr);
 		return -1;
 	}
-	if (o->w.interval_ns && !o->w.json) {
+	if (o->have_guest_mac && !o->ping) {
+		fputs("lm-peer: --to-mac needs --ping\n", stderr);
+		return -1;
+	}
+	if (o->ping != have_ip) {
+		fputs("lm-peer: --ping IP and --ip MYIP go together\n", stderr);
+		return -1;
+	}
+	if (o->ping && (o->w.send || o->echo || o->junk_every || o->w.seqlog_path)) {
+		fputs("lm-peer: --ping sends no numbered frames (no --send/--echo/--junk/--seqlog)\n",
+		      stderr);
+		return -1;
+	}
+	if (o->ping && o->w.expect > 65536) {
+		fputs("lm-peer: --ping: --count at most 65536 (16-bit ICMP sequence numbers)\n",
+		      stderr);
+		return -1;
+	}
+	if (o->w.interval_ns && !o->w.json && !o->ping) {
 		fputs("lm-peer: --interval needs --json\n", stderr);
 		return -1;
 	}
@@ -332,10 +375,16 @@ int main(int argc, char **argv)
 	}
 	if (bind_socket(&p))
 		goto out;
-	if (!run(&p))
+	if (p.o.ping) {
+		if (!connect_vm(&p) && !peer_ping_run(&p, &got_signal))
+			ret = 0;
+		else if (p.io_error)
+			fprintf(stderr, "lm-peer: %s\n", p.errmsg);
+	} else if (!run(&p)) {
 		ret = 0;
-	else if (p.io_error)
+	} else if (p.io_error) {
 		fprintf(stderr, "lm-peer: %s\n", p.errmsg);
+	}
 	unlink(p.o.bind_path);
 out:
 	if (p.fd > 0)

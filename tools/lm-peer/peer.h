@@ -11,6 +11,7 @@
 #define LM_PEER_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "seqstat.h"
@@ -34,6 +35,11 @@ struct peer_opts {
 	uint64_t junk_every;
 	int rx_stream;		/* -1: account any stream */
 	int echo;
+	/* --ping IP --ip MYIP: ARP + ICMP echo instead of numbered frames */
+	int ping;
+	uint32_t ping_ip, my_ip;	/* host order */
+	uint8_t guest_mac[6];		/* --to-mac: skip ARP */
+	int have_guest_mac;
 };
 
 struct peer {
@@ -69,6 +75,9 @@ int peer_connect(struct peer *p);
 
 void *peer_tx_thread(void *arg);
 void *peer_rx_thread(void *arg);
+
+/* ping.c: the whole --ping run (socket bound and connected); prints the summary. */
+int peer_ping_run(struct peer *p, const volatile sig_atomic_t *got_signal);
 
 /* Build junk frame number n of kind k into buf; returns its length. */
 size_t junk_build(uint8_t *buf, enum junk_kind k, uint64_t n, const struct peer_opts *o,
