@@ -225,7 +225,8 @@ static void print_summary(struct ping_run *r, uint64_t elapsed, int timed_out)
 	if (!p->o.w.json) {
 		printf("lm-peer ping %s: arp %s, %" PRIu64 " sent, %" PRIu64 " replies, %" PRIu64
 		       " lost, %" PRIu64 " dup, rtt min/avg/max %.3f/%.3f/%.3f ms%s\n", ip,
-		       r->resolved ? "resolved" : "UNRESOLVED", pg->sent, pg->replies,
+		       r->resolved ? "resolved" : p->o.have_guest_mac ? "not used (--to-mac)" :
+		       "UNRESOLVED", pg->sent, pg->replies,
 		       ipf_ping_lost(pg), pg->dup, rtt ? MS(pg->rtt_min_ns) : 0.0,
 		       rtt ? MS(pg->rtt_sum_ns / pg->replies) : 0.0, rtt ? MS(pg->rtt_max_ns) : 0.0,
 		       timed_out ? " (timed out)" : "");
