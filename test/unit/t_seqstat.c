@@ -5,8 +5,10 @@
  * bitmap window's edges, a randomised comparison with a brute-force model,
  * the range log and the exactly-once merge of several readers.
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "seqmerge.h"
@@ -386,6 +388,89 @@ static void test_seqlog_append(const char *dir)
 	unlink(path);
 }
 
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/*
+ * Durable mode (a reader that may be SIGKILLed): what was committed is in
+ * the file at once, whole lines; what was added after is not.  The child
+ * kills itself with the log still open, as a killed pkt-gen would.
+ */
+static void test_seqlog_durable(const char *dir)
+{
+	struct seqmerge m;
+	struct seqmerge_result res;
+	struct seqlog log;
+	char path[256], err[128];
+	const char *text;
+	FILE *f;
+	int st = 0, r;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/d.log", dir);
+	unlink(path);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		if (seqlog_open_append(&log, path, 1, "killed") || seqlog_set_durable(&log))
+			_exit(1);
+		for (uint32_t i = 0; i < 10; i++)
+			seqlog_add(&log, i);
+		if (seqlog_commit(&log))
+			_exit(1);
+		for (uint32_t i = 10; i < 15; i++)
+			seqlog_add(&log, i);
+		if (seqlog_commit(&log))
+			_exit(1);
+		for (uint32_t i = 15; i < 20; i++)	/* logged, never committed */
+			seqlog_add(&log, i);
+		kill(getpid(), SIGKILL);
+		_exit(2);
+	}
+	ok(pid > 0 && waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) &&
+	   WTERMSIG(st) == SIGKILL, "durable writer killed with the log open");
+	text = slurp(path);
+	is_str(text, "# lm-seqlog 1 stream=1 reader=killed\n0 10\n10 5\n",
+	       "every committed number survived the kill, as whole lines; uncommitted ones did not");
+
+	/* The next period appends behind it; a durable close writes the rest. */
+	ok(!seqlog_open_append(&log, path, 1, "again") && !seqlog_set_durable(&log),
+	   "second period opens durable");
+	seqlog_add(&log, 30);
+	seqlog_add(&log, 31);
+	ok(!seqlog_close(&log), "durable close");
+	is_str(slurp(path), "# lm-seqlog 1 stream=1 reader=killed\n0 10\n10 5\n"
+	       "# lm-seqlog 1 stream=1 reader=again\n30 2\n", "close flushes the pending run");
+
+	/* A killed writer's partial line: the next appender marks it. */
+	write_file(path, "# lm-seqlog 1 stream=1 reader=a\n0 10\n10 1");
+	ok(!seqlog_open_append(&log, path, 1, "b"), "append after a partial line");
+	seqlog_add(&log, 20);
+	ok(!seqlog_close(&log), "close");
+	is_str(slurp(path), "# lm-seqlog 1 stream=1 reader=a\n0 10\n10 1 " SEQLOG_TRUNC_MARK
+	       "\n# lm-seqlog 1 stream=1 reader=b\n20 1\n", "the partial line is marked, not glued");
+	seqmerge_init(&m);
+	f = fopen(path, "r");
+	r = f ? seqmerge_read_log(&m, f, "d", err, sizeof(err)) : -1;
+	if (f)
+		fclose(f);
+	ok(!r && m.rd[0].frames == 11 && m.rd[0].truncated == 1,
+	   "merge skips the marked line and counts it (frames 11, truncated 1)");
+	r = seqmerge_check(&m, 0, 21, &res);
+	ok(r == 1 && res.missing == 10 && res.truncated == 1,
+	   "its numbers count as missing, never as received (missing %llu)",
+	   (unsigned long long)res.missing);
+	seqmerge_free(&m);
+	unlink(path);
+}
+
 static int merge_logs(struct seqmerge *m, const char *a, const char *b,
 		      uint32_t ef, uint64_t ec, struct seqmerge_result *res)
 {
@@ -474,6 +559,29 @@ static void test_merge(void)
 	fclose(f);
 	seqmerge_free(&m);
 
+	/* A killed writer's unterminated last line is skipped, counted. */
+	r = merge_logs(&m, "0 10\n10 1", NULL, 0, 0, &res);
+	ok(r == 0 && res.truncated == 1 && res.distinct == 10,
+	   "unterminated last line: truncated 1, not read as \"10 1\"");
+	seqmerge_free(&m);
+	seqmerge_init(&m);
+	f = fmemopen("0 10\n1x # truncated\n", 21, "r");
+	ok(seqmerge_read_log(&m, f, "junk", err, sizeof(err)) == -1,
+	   "a marked line that is no range's prefix is rejected");
+	fclose(f);
+	seqmerge_free(&m);
+
+	/* Duplicates in runs: one run per killed reader's last batch. */
+	r = merge_logs(&m, "0 100\n150 50\n", "95 55\n190 10\n", 0, 200, &res);
+	ok(r == 1 && res.dup == 15 && res.dup_runs == 2 && res.max_dup_run == 10 && !res.missing,
+	   "dup 15 in 2 runs, longest 10 (got %llu/%llu/%llu)", (unsigned long long)res.dup,
+	   (unsigned long long)res.dup_runs, (unsigned long long)res.max_dup_run);
+	seqmerge_free(&m);
+	r = merge_logs(&m, "0 100\n", "90 5\n95 10\n105 5\n", 0, 110, &res);
+	ok(r == 1 && res.dup == 10 && res.dup_runs == 1 && res.max_dup_run == 10,
+	   "adjacent duplicated lines are one run");
+	seqmerge_free(&m);
+
 	r = merge_logs(&m, "# lm-seqlog 1 stream=1 reader=x\n0 1\n",
 		       "# lm-seqlog 1 stream=2 reader=y\n1 1\n", 0, 0, &res);
 	ok(r == -1, "logs of different streams refused");
@@ -495,6 +603,7 @@ int main(void)
 	if (mkdtemp(dir)) {
 		test_seqlog(dir);
 		test_seqlog_append(dir);
+		test_seqlog_durable(dir);
 		snprintf(path, sizeof(path), "%s/a.log", dir);
 		unlink(path);
 		rmdir(dir);

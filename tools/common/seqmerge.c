@@ -11,6 +11,7 @@
 #include "lmutil.h"
 #include "seqframe.h"
 #include "seqmerge.h"
+#include "seqstat.h"
 
 /* Unwrapped values live around 2^40 so an expected span that starts before
  * the first logged number never goes below zero. */
@@ -127,6 +128,25 @@ static int parse_header(struct seqmerge *m, const char *line, char *err, size_t 
 	return 0;
 }
 
+/*
+ * A killed writer's partial line: unterminated (the file's last line), or
+ * completed by a later appender with " " SEQLOG_TRUNC_MARK.  Cuts the
+ * marker off in place.
+ */
+static int partial_line(char *line)
+{
+	static const char mark[] = " " SEQLOG_TRUNC_MARK "\n";
+	size_t n = strlen(line), k = sizeof(mark) - 1;
+
+	if (!n || line[n - 1] != '\n')
+		return 1;
+	if (n >= k && !strcmp(line + n - k, mark)) {
+		line[n - k] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
 int seqmerge_read_log(struct seqmerge *m, FILE *f, const char *name,
 		      char *err, size_t errlen)
 {
@@ -144,6 +164,16 @@ int seqmerge_read_log(struct seqmerge *m, FILE *f, const char *name,
 		if (!strchr(line, '\n') && !feof(f)) {
 			snprintf(err, errlen, "line %lu: too long", lineno);
 			return -1;
+		}
+		if (partial_line(line)) {
+			/* A prefix of "# lm-seqlog ..." or of "START COUNT". */
+			if (line[0] != '#' && line[strspn(line, "0123456789 \t")]) {
+				snprintf(err, errlen, "line %lu: partial line is not a range's prefix",
+					 lineno);
+				return -1;
+			}
+			m->rd[reader].truncated++;
+			continue;
 		}
 		if (line[0] == '#') {
 			if (parse_header(m, line, err, errlen))
@@ -202,7 +232,7 @@ static uint32_t wrap32(const struct seqmerge *m, uint64_t u)
 int seqmerge_check(struct seqmerge *m, uint32_t expect_first, uint64_t expect_count,
 		   struct seqmerge_result *res)
 {
-	uint64_t lo, hi, cur, s, e;
+	uint64_t lo, hi, cur, s, e, run_first = 0, run_last = 0;
 	size_t i;
 	int k;
 
@@ -210,6 +240,7 @@ int seqmerge_check(struct seqmerge *m, uint32_t expect_first, uint64_t expect_co
 	for (k = 0; k < m->nreaders; k++) {
 		res->frames += m->rd[k].frames;
 		res->out_of_order += m->rd[k].out_of_order;
+		res->truncated += m->rd[k].truncated;
 	}
 	qsort(m->r, m->n, sizeof(*m->r), cmp_range);
 	if (expect_count) {
@@ -258,6 +289,17 @@ int seqmerge_check(struct seqmerge *m, uint32_t expect_first, uint64_t expect_co
 
 			res->dup += dlast - s + 1;
 			note_span(res->dups, &res->ndup, s, dlast);
+			/* Runs counted apart from the (capped) report list. */
+			if (res->dup_runs && run_last + 1 >= s) {
+				if (dlast > run_last)
+					run_last = dlast;
+			} else {
+				res->dup_runs++;
+				run_first = s;
+				run_last = dlast;
+			}
+			if (run_last - run_first + 1 > res->max_dup_run)
+				res->max_dup_run = run_last - run_first + 1;
 		}
 		if (e + 1 > cur)
 			cur = e + 1;
@@ -292,8 +334,9 @@ void seqmerge_json(FILE *out, const struct seqmerge *m, const struct seqmerge_re
 	for (k = 0; k < m->nreaders; k++) {
 		fprintf(out, "%s{\"name\":", k ? "," : "");
 		lm_json_str(out, m->rd[k].name);
-		fprintf(out, ",\"frames\":%" PRIu64 ",\"out_of_order\":%" PRIu64 "}",
-			m->rd[k].frames, m->rd[k].out_of_order);
+		fprintf(out, ",\"frames\":%" PRIu64 ",\"out_of_order\":%" PRIu64
+			",\"truncated\":%" PRIu64 "}",
+			m->rd[k].frames, m->rd[k].out_of_order, m->rd[k].truncated);
 	}
 	fprintf(out, "],\"frames\":%" PRIu64 ",\"distinct\":%" PRIu64, res->frames, res->distinct);
 	if (!m->have_ref)
@@ -301,8 +344,10 @@ void seqmerge_json(FILE *out, const struct seqmerge *m, const struct seqmerge_re
 	else
 		fprintf(out, ",\"first\":%" PRIu32 ",\"last\":%" PRIu32, res->first, res->last);
 	fprintf(out, ",\"missing\":%" PRIu64 ",\"dup\":%" PRIu64 ",\"out_of_order\":%" PRIu64
-		",\"outside\":%" PRIu64 ",\"missing_ranges\":",
-		res->missing, res->dup, res->out_of_order, res->outside);
+		",\"outside\":%" PRIu64 ",\"truncated\":%" PRIu64 ",\"dup_runs\":%" PRIu64
+		",\"max_dup_run\":%" PRIu64 ",\"missing_ranges\":",
+		res->missing, res->dup, res->out_of_order, res->outside, res->truncated,
+		res->dup_runs, res->max_dup_run);
 	json_spans(out, m, res->miss, res->nmiss);
 	fputs(",\"dup_ranges\":", out);
 	json_spans(out, m, res->dups, res->ndup);

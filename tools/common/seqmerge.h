@@ -35,6 +35,7 @@ struct seqmerge_reader {
 	uint64_t prev_last_u;
 	uint64_t frames;
 	uint64_t out_of_order;	/* ranges not strictly after the previous one */
+	uint64_t truncated;	/* a killed writer's partial lines, ignored */
 };
 
 struct seqmerge {
@@ -59,6 +60,9 @@ struct seqmerge_result {
 	uint64_t dup;		/* numbers received more than once (extra copies) */
 	uint64_t out_of_order;	/* summed over readers */
 	uint64_t outside;	/* numbers outside the expected span */
+	uint64_t truncated;	/* partial lines ignored, summed over readers */
+	uint64_t dup_runs;	/* maximal runs of consecutive duplicated numbers */
+	uint64_t max_dup_run;	/* the longest one (e.g. <= one batch per kill) */
 	int empty;		/* no number at all */
 	uint32_t first, last;	/* of the checked span, wrapped back to 32 bits */
 	size_t nmiss, ndup;
@@ -77,6 +81,10 @@ int seqmerge_add(struct seqmerge *m, int reader, uint32_t start, uint32_t count)
 /*
  * Parse one log file into a new reader named `name`.  Returns 0, or -1 with
  * a message in err (malformed line, stream mismatch, too many ranges).
+ * A killed writer's partial line -- the last line without its newline, or
+ * one completed with SEQLOG_TRUNC_MARK by a later appender (seqstat.h) --
+ * is not a range: it is skipped and counted in the reader's `truncated`.
+ * Skipping it can only make numbers missing, never hide one.
  */
 int seqmerge_read_log(struct seqmerge *m, FILE *f, const char *name,
 		      char *err, size_t errlen);

@@ -4,8 +4,13 @@
  * described in seqstat.h.  Everything here is O(1) per frame except a jump
  * ahead, which clears at most the bitmap's 8 KiB.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "seqstat.h"
 
@@ -206,6 +211,30 @@ const char *seqstat_class_name(enum seqstat_class cl)
 
 /* ------------------------------------------------------------ range log */
 
+/* Durable mode's line buffer; a line is at most "4294967295 4294967295\n". */
+#define SEQLOG_DBUF		4096
+#define SEQLOG_LINE_MAX		24
+
+/*
+ * A file that does not end in a newline holds a killed writer's partial
+ * last line: complete it with the marker so that it cannot be read as a
+ * (wrong) range, nor glue itself to our header.
+ */
+static void seqlog_mark_partial(struct seqlog *l, const char *path)
+{
+	struct stat sb;
+	char last = '\n';
+	int fd = open(path, O_RDONLY | O_CLOEXEC);	/* l->f is write-only */
+
+	if (fd < 0)
+		return;
+	if (!fstat(fd, &sb) && sb.st_size > 0 && pread(fd, &last, 1, sb.st_size - 1) != 1)
+		last = '\n';
+	close(fd);
+	if (last != '\n' && fputs(" " SEQLOG_TRUNC_MARK "\n", l->f) < 0)
+		l->error = 1;
+}
+
 static int seqlog_start(struct seqlog *l, const char *path, const char *mode, int stream,
 			const char *reader)
 {
@@ -213,6 +242,8 @@ static int seqlog_start(struct seqlog *l, const char *path, const char *mode, in
 	l->f = fopen(path, mode);
 	if (!l->f)
 		return -1;
+	if (mode[0] == 'a')
+		seqlog_mark_partial(l, path);
 	if (fprintf(l->f, "# lm-seqlog 1 stream=%d reader=%s\n", stream,
 		    reader && *reader ? reader : "-") < 0)
 		l->error = 1;
@@ -229,14 +260,76 @@ int seqlog_open_append(struct seqlog *l, const char *path, int stream, const cha
 	return seqlog_start(l, path, "a", stream, reader);
 }
 
+/* Durable mode: hand the buffered whole lines to the kernel. */
+static int seqlog_dwrite(struct seqlog *l)
+{
+	size_t off = 0;
+	ssize_t w;
+
+	while (off < l->dlen) {
+		w = write(fileno(l->f), l->dbuf + off, l->dlen - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			l->error = 1;
+			l->dlen = 0;
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	l->dlen = 0;
+	return 0;
+}
+
 static void seqlog_flush_run(struct seqlog *l)
 {
 	if (!l->open)
 		return;
-	if (fprintf(l->f, "%" PRIu32 " %" PRIu32 "\n", l->start, l->count) < 0)
+	if (l->durable) {
+		if (l->dlen + SEQLOG_LINE_MAX > SEQLOG_DBUF)
+			seqlog_dwrite(l);
+		l->dlen += (size_t)snprintf(l->dbuf + l->dlen, SEQLOG_DBUF - l->dlen,
+					    "%" PRIu32 " %" PRIu32 "\n", l->start, l->count);
+	} else if (fprintf(l->f, "%" PRIu32 " %" PRIu32 "\n", l->start, l->count) < 0) {
 		l->error = 1;
+	}
 	l->lines++;
 	l->open = 0;
+}
+
+int seqlog_set_durable(struct seqlog *l)
+{
+	if (!l->f) {
+		errno = EBADF;
+		return -1;
+	}
+	if (l->durable)
+		return 0;
+	l->dbuf = malloc(SEQLOG_DBUF);
+	if (!l->dbuf)
+		return -1;
+	/* The run is flushed too: from now on stdio holds nothing. */
+	seqlog_flush_run(l);
+	if (fflush(l->f)) {
+		l->error = 1;
+		free(l->dbuf);
+		l->dbuf = NULL;
+		return -1;
+	}
+	l->durable = 1;
+	return 0;
+}
+
+int seqlog_commit(struct seqlog *l)
+{
+	if (!l->f)
+		return 0;
+	seqlog_flush_run(l);
+	if (l->durable)
+		seqlog_dwrite(l);
+	else if (fflush(l->f))
+		l->error = 1;
+	return l->error ? -1 : 0;
 }
 
 void seqlog_add(struct seqlog *l, uint32_t seq)
@@ -261,6 +354,12 @@ int seqlog_close(struct seqlog *l)
 	if (!l->f)
 		return 0;
 	seqlog_flush_run(l);
+	if (l->durable) {
+		seqlog_dwrite(l);
+		free(l->dbuf);
+		l->dbuf = NULL;
+		l->durable = 0;
+	}
 	if (fflush(l->f))
 		l->error = 1;
 	if (fclose(l->f))

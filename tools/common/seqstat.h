@@ -88,6 +88,10 @@ struct seqlog {
 	uint32_t start, count;
 	uint64_t lines;
 	int error;		/* a write failed (reported by seqlog_close) */
+	/* durable mode (seqlog_set_durable): whole lines, write(2) at commit */
+	int durable;
+	char *dbuf;
+	size_t dlen;
 };
 
 struct seqstat {
@@ -140,5 +144,30 @@ int seqlog_open_append(struct seqlog *l, const char *path, int stream, const cha
 void seqlog_add(struct seqlog *l, uint32_t seq);
 /* Flush the pending run and close; -1 if any write failed. */
 int seqlog_close(struct seqlog *l);
+
+/*
+ * Durable mode, for a reader that may be killed at any instant (SIGKILL
+ * tests of the hitless switch).  Call right after opening: the header is
+ * written out at once, and from then on nothing sits in a stdio buffer:
+ * lines are collected in the log's own buffer and handed to the kernel
+ * with write(2), whole lines only, by seqlog_commit() (or earlier, when
+ * the buffer fills).  A reader that commits BEFORE it releases the frames
+ * it logged (netmap: before advancing ring->head) can lose no frame to a
+ * kill: what it released is in the file.  A commit closes the pending run,
+ * so the next frame starts a new line even when consecutive.
+ *
+ * A killed writer can still leave a partial last line (the kernel may cut
+ * a write at a page boundary when a fatal signal is pending).  Every
+ * append-mode open marks such a line by completing it with " # truncated";
+ * readers (seqmerge) ignore a marked or unterminated line and count it.
+ * Returns 0, or -1 with errno (no memory, or the header write failed).
+ */
+int seqlog_set_durable(struct seqlog *l);
+/* Durable mode: write(2) every number added so far; 0, or -1 on error. */
+int seqlog_commit(struct seqlog *l);
+
+/* The marker an appender puts after a killed writer's partial line. */
+#define SEQLOG_TRUNC_MARK	"# truncated"
+
 
 #endif /* LIVEMAP_SEQSTAT_H */
