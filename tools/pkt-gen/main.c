@@ -34,7 +34,8 @@ static void usage(FILE *out)
 "  -z, --nocopy tx: write the buffers once, then only lengths\n"
 "  --no-payload-check   rxseq: check headers only\n"
 "  --seqlog FILE        rxseq: append received ranges (one period per run)\n"
-"                       to FILE for lm-seqmerge\n"
+"                       to FILE for lm-seqmerge; each batch is written\n"
+"                       before it is released (nothing lost to a SIGKILL)\n"
 "  --poll-ms MS poll() timeout (default 100 rx, 1000 tx); timeouts after\n"
 "               traffic started are reported as poll_timeouts\n"
 "  --json       one JSON object per report line and for the summary\n");
@@ -278,9 +279,12 @@ int main(int argc, char **argv)
 	}
 	g.st.open_ns = lm_now_ns() - g.st.t_open;
 	if (g.seq && g.c.seqlog) {
-		if (seqlog_open_append(&log, g.c.seqlog, g.c.stream, "pkt-gen") < 0) {
+		/* durable: rx.c commits each batch before releasing it */
+		if (seqlog_open_append(&log, g.c.seqlog, g.c.stream, "pkt-gen") < 0 ||
+		    seqlog_set_durable(&log) < 0) {
 			fprintf(stderr, "pkt-gen: --seqlog %s: %s\n", g.c.seqlog,
 				strerror(errno));
+			seqlog_close(&log);	/* no-op if it never opened */
 			nmport_close(g.d);
 			return 1;
 		}

@@ -6,6 +6,14 @@
  * previous round and exposes new frames -- then at most -b frames per ring
  * consumed.  rxseq feeds every frame to seqstat (tools/common), which counts
  * gaps, duplicates, reordering and foreign/corrupt frames.
+ *
+ * With --seqlog, a ring's frames are written to the log (seqlog_commit,
+ * durable mode) BEFORE ring->head moves past them: a frame the kernel
+ * takes back as consumed -- at the next sync, or at close, even one forced
+ * by SIGKILL -- is always in the log already.  A kill between the commit
+ * and the head update leaves at most that one batch logged but still
+ * unreleased; the hitless exit hands it to the stack too, so it is seen
+ * twice, never lost.
  */
 #include <stdio.h>
 
@@ -43,6 +51,12 @@ int pg_rx(struct pg *g)
 						     s->len);
 				g->st.bytes += s->len;
 				i = nm_ring_next(ring, i);
+			}
+			if (g->seq && g->seq->log && seqlog_commit(g->seq->log) < 0) {
+				/* not logged: not released either */
+				fprintf(stderr, "pkt-gen: --seqlog %s: write error\n",
+					g->c.seqlog);
+				return -1;
 			}
 			ring->head = ring->cur = i;
 		}
