@@ -808,7 +808,10 @@ out:
  *   after the head would still carry the old (returned) netmap addresses.
  *   QEMU's e1000 has no descriptor cache (it reads each descriptor when a
  *   frame arrives), which is where this is tested; on real hardware this
- *   is the open risk, see the report of issue 5 / 4b.
+ *   is an open risk, untested.
+ * - This is the 8254x's behaviour.  The later PCIe parts' datasheets
+ *   (82571/82574 RCTL.EN) keep data in the FIFO while disabled and ask
+ *   for a receiver reset before EN is set again: not this sequence.
  * - RDT is software's to write at any time (13.4.29).
  * The order: RCTL.EN off -> wait until idle (bounded, sleeping) -> clean
  * completed descriptors as NAPI does (frames to the stack, none lost) ->
