@@ -137,7 +137,7 @@ bool lm_e1000_rx_alloc(struct lm_e1000 *a, struct lm_e1000_slot *s,
  * (recycled) are reposted as they are.  Returns false if a slot could not
  * get a buffer.
  */
-static bool lm_rx_refill(struct lm_e1000 *a, bool in_napi)
+bool lm_e1000_rx_refill(struct lm_e1000 *a, bool in_napi)
 {
 	struct lm_e1000_ring *r = &a->rx;
 	bool ok = true;
@@ -273,7 +273,7 @@ static int lm_rx_clean(struct lm_e1000 *a, int budget)
 			lm_hl_rx_keep(&r->hl, i);
 		done++;
 		if (lm_ring_unused(r) >= LM_E1000_RX_REFILL_BATCH)
-			lm_rx_refill(a, true);
+			lm_e1000_rx_refill(a, true);
 	}
 	lm_e1000_rx_stats_flush(a);
 	return done;
@@ -422,7 +422,7 @@ static int lm_e1000_poll(struct napi_struct *napi, int budget)
 		done = lm_rx_clean(a, budget);
 		/* A refill that failed for lack of memory: retry next poll. */
 		if (lm_ring_unused(&a->rx) >= LM_E1000_RX_REFILL_BATCH &&
-		    !lm_rx_refill(a, true))
+		    !lm_e1000_rx_refill(a, true))
 			done = budget;
 	}
 
@@ -618,7 +618,7 @@ int lm_e1000_up(struct lm_e1000 *a)
 	err = lm_e1000_nm_start(a);
 	if (err)
 		goto err_release_rx;
-	if (!a->nm_rx && !lm_rx_refill(a, false)) {
+	if (!a->nm_rx && !lm_e1000_rx_refill(a, false)) {
 		err = -ENOMEM;
 		goto err_release_rx;
 	}
@@ -1036,6 +1036,8 @@ static struct pci_driver lm_e1000_driver = {
 	.probe		= lm_e1000_probe,
 	.remove		= lm_e1000_remove,
 	.shutdown	= lm_e1000_shutdown,
+	/* livemap_reclaim (idle reclaim, e1000_netmap.c) */
+	.dev_groups	= lm_e1000_dev_groups,
 };
 static int __init lm_e1000_init(void)
 {

@@ -18,6 +18,8 @@
  * switch_mode=reset: the classic way, the device goes down and comes back
  * up around the owner change (carrier drops, frames in flight are lost).
  */
+#include <linux/delay.h>
+#include <linux/ethtool.h>
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
 
@@ -497,7 +499,11 @@ int lm_e1000_nm_start(struct lm_e1000 *a)
 
 /* ------------------------------------------------------------------ rx */
 
-/* Report every completed descriptor to the engine (COPY_TO_NM, FRAME). */
+/*
+ * Report every completed descriptor to the engine: in netmap mode
+ * (COPY_TO_NM, FRAME) for rxsync, in stack mode (DELIVER, COPY_TO_SPARE)
+ * for the idle reclaim, which runs with NAPI disabled.
+ */
 static void lm_nm_rx_harvest(struct lm_e1000 *a)
 {
 	struct lm_e1000_ring *r = &a->rx;
@@ -777,6 +783,207 @@ out:
 	kvfree(rb);
 	return err;
 }
+
+/* ------------------------------------------------------ idle reclaim */
+
+/*
+ * Idle reclaim (DESIGN.md section 4, exit step 4b).  After a hitless exit
+ * the netmap buffers still posted in the rx ring stay lent (step 4a) until
+ * frames land in them.  When that memory must go while the driver stays,
+ * only the receive engine is quiesced, for milliseconds: no reset, no
+ * CTRL/PHY/TCTL access, carrier untouched, NAPI disabled around it only.
+ *
+ * What the 8254x SDM (317453006EN rev 4.0) says, and where it is silent:
+ * - 13.4.22 RCTL.EN: clearing it stops reception after the packet in
+ *   progress; later packets are dropped until EN is set again.  So after
+ *   EN=0 at most one frame is still being written.  Whether frames already
+ *   in the receive FIFO are still DMAed is not said: we wait until the
+ *   head stays put for LM_E1000_RX_SETTLE_US (a FIFO drains over PCI in
+ *   far less) and every descriptor it passed is written back (DD seen).
+ * - 3.2.4: the device keeps up to 64 receive descriptors on chip, fetched
+ *   ahead from host memory (never beyond RDT).  13.4.28: writing RDH
+ *   while receiving can invalidate that descriptor cache, so RDH is never
+ *   written here.  Whether clearing RCTL.EN discards descriptors already
+ *   fetched is NOT stated.  If a device kept them, up to 64 descriptors
+ *   after the head would still carry the old (returned) netmap addresses.
+ *   QEMU's e1000 has no descriptor cache (it reads each descriptor when a
+ *   frame arrives), which is where this is tested; on real hardware this
+ *   is an open risk, untested.
+ * - This is the 8254x's behaviour.  The later PCIe parts' datasheets
+ *   (82571/82574 RCTL.EN) keep data in the FIFO while disabled and ask
+ *   for a receiver reset before EN is set again: not this sequence.
+ * - RDT is software's to write at any time (13.4.29).
+ * The order: RCTL.EN off -> wait until idle (bounded, sleeping) -> clean
+ * completed descriptors as NAPI does (frames to the stack, none lost) ->
+ * lm_hl_rx_reclaim(): spares replace the lent buffers in their descriptors
+ * and the buffers go back to the core -> RCTL.EN on, every other RCTL bit
+ * as it was (the shadow in a->rctl) -> refill what the clean freed.
+ * Per 13.4.22 a real device drops the frames that arrive while EN is
+ * clear (here a few ms, mostly the settle wait): that is the reclaim's
+ * cost on hardware.
+ * QEMU's e1000 holds received frames for 1 s after every RCTL write
+ * (hw/net/e1000.c: set_rx_control arms flush_queue_timer, and
+ * e1000_can_receive is false while it is pending), so the stack sees a gap
+ * of about a second: never on a hot path.
+ */
+#define LM_E1000_RX_SETTLE_US	2000u	/* head must stay put this long */
+#define LM_E1000_RX_IDLE_US	100000u	/* then give up: -ETIMEDOUT */
+
+/* One maximum-size frame on the wire at the current link speed, in us:
+ * the packet "in progress" that 13.4.22 lets finish. */
+static unsigned int lm_nm_frame_us(struct lm_e1000 *a)
+{
+	/* preamble + SFD 8, FCS 4, inter-frame gap 12 bytes */
+	unsigned int bytes = a->rx_buf_len + 24;
+	unsigned int mbps = netif_carrier_ok(a->netdev) && a->link_speed ?
+			    a->link_speed : SPEED_10;
+
+	return DIV_ROUND_UP(bytes * 8, mbps);
+}
+
+/*
+ * Receiver off: wait until it has stopped writing.  Idle = the head has not
+ * moved for one settle period and every descriptor before it has been
+ * reported (clean == RDH).  Frames completed meanwhile go to the stack.
+ */
+static int lm_nm_rx_wait_idle(struct lm_e1000 *a, u32 *head)
+{
+	unsigned int settle = max(lm_nm_frame_us(a), LM_E1000_RX_SETTLE_US);
+	ktime_t deadline = ktime_add_us(ktime_get(), LM_E1000_RX_IDLE_US + settle);
+	u32 prev = e1k_rd32(a, E1000_RDH) & E1000_DH_MASK, cur;
+
+	for (;;) {
+		usleep_range(settle, settle + settle / 4);
+		lm_nm_rx_harvest(a);
+		cur = e1k_rd32(a, E1000_RDH) & E1000_DH_MASK;
+		*head = cur;
+		if (cur == prev && cur == READ_ONCE(a->rx.hl.clean))
+			return 0;
+		if (ktime_after(ktime_get(), deadline))
+			return -ETIMEDOUT;
+		prev = cur;
+	}
+}
+
+/*
+ * Take back every lent netmap buffer of the rx ring (stack mode only).
+ * *reclaimed: slots reclaimed.  0 with nothing done if none is lent or the
+ * interface is down (down() already returned them); -EBUSY if a ring of
+ * the port is in netmap mode; -ETIMEDOUT if the receiver did not go idle
+ * (then nothing was reclaimed and the receiver runs again).  Process
+ * context; takes RTNL and ring_lock as the switch does.
+ */
+int lm_e1000_rx_reclaim(struct lm_e1000 *a, u32 *reclaimed)
+{
+	struct lm_hl_kring *kr = &a->rx.hl;
+	struct net_device *dev = a->netdev;
+	u64 before, t0, t_off = 0, t_on = 0;
+	u32 head = 0;
+	int err = 0;
+
+	*reclaimed = 0;
+	rtnl_lock();
+	mutex_lock(&a->ring_lock);
+	if (test_bit(LM_E1000_DOWN, &a->state) || test_bit(LM_E1000_REMOVING, &a->state))
+		goto unlock;
+	if (READ_ONCE(a->nm_rx) || READ_ONCE(a->nm_tx)) {
+		netdev_info_once(dev, "idle reclaim refused: the port is in netmap mode\n");
+		err = -EBUSY;
+		goto unlock;
+	}
+	/* Nothing lent: no RCTL write (on QEMU each one is a 1 s rx hold). */
+	if (!READ_ONCE(kr->st.lent))
+		goto unlock;
+	if (WARN_ON_ONCE(!(a->rctl & E1000_RCTL_EN))) {
+		err = -EIO;
+		goto unlock;
+	}
+
+	t0 = ktime_get_ns();
+	napi_disable(&a->napi);
+	/* Frames cleaned here go up in process context (netif_receive_skb
+	 * with BHs off), in ring order, before anything NAPI sees later. */
+	a->rx_in_napi = false;
+	lm_e1000_hw_update_rctl(a, E1000_RCTL_EN, 0);
+	e1k_flush(a);
+	t_off = ktime_get_ns();
+	err = lm_nm_rx_wait_idle(a, &head);
+	if (err) {
+		netdev_warn(dev, "idle reclaim: receiver not idle after %u us (RDH %u, clean %u), nothing reclaimed\n",
+			    LM_E1000_RX_IDLE_US, head, READ_ONCE(kr->clean));
+		goto enable;
+	}
+	before = kr->st.idle_reclaims;
+	/* RECLAIM (a spare written into the descriptor) + RETURN per slot. */
+	lm_hl_rx_reclaim(kr);
+	*reclaimed = kr->st.idle_reclaims - before;
+	/* No lent slot left: the spares kept for them are freed. */
+	lm_hl_spares_trim(kr);
+enable:
+	/* writel orders every descriptor store above before EN. */
+	lm_e1000_hw_update_rctl(a, 0, E1000_RCTL_EN);
+	e1k_flush(a);
+	t_on = ktime_get_ns();
+	/*
+	 * Slots the clean emptied get buffers now, with the receiver on:
+	 * DOORBELL writes RDT (writel orders the descriptor stores before
+	 * it).  Not before: QEMU's e1000 delivers its queued frames on an
+	 * RDT write, and with EN still clear it drops them.  A failed
+	 * allocation is retried by NAPI, as in stack mode.
+	 */
+	lm_e1000_rx_refill(a, false);
+	lm_e1000_rx_stats_flush(a);
+	napi_enable(&a->napi);
+	lm_nm_kick_napi(a);
+	if (!err)
+		netdev_info(dev, "idle reclaim: %u rx slots back to the stack in %llu us (receiver off %llu us)\n",
+			    *reclaimed, (t_on - t0) / NSEC_PER_USEC,
+			    (t_on - t_off) / NSEC_PER_USEC);
+unlock:
+	mutex_unlock(&a->ring_lock);
+	rtnl_unlock();
+	return err;
+}
+
+/*
+ * The trigger: /sys/bus/pci/devices/<bdf>/livemap_reclaim (also reached
+ * as /sys/class/net/<if>/device/livemap_reclaim), write-only, root only.
+ * "1" reclaims; anything else is -EINVAL.
+ */
+static ssize_t livemap_reclaim_store(struct device *d, struct device_attribute *attr,
+				     const char *buf, size_t count)
+{
+	struct net_device *dev = dev_get_drvdata(d);
+	u32 reclaimed;
+	unsigned int v;
+	int err;
+
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
+	if (kstrtouint(buf, 10, &v) || v != 1) {
+		dev_info_once(d, "livemap_reclaim: write 1 to reclaim lent rx buffers\n");
+		return -EINVAL;
+	}
+	if (!dev)
+		return -ENODEV;
+	err = lm_e1000_rx_reclaim(netdev_priv(dev), &reclaimed);
+	return err ? err : count;
+}
+static DEVICE_ATTR_WO(livemap_reclaim);
+
+static struct attribute *lm_e1000_dev_attrs[] = {
+	&dev_attr_livemap_reclaim.attr,
+	NULL,
+};
+
+static const struct attribute_group lm_e1000_dev_group = {
+	.attrs = lm_e1000_dev_attrs,
+};
+
+const struct attribute_group *lm_e1000_dev_groups[] = {
+	&lm_e1000_dev_group,
+	NULL,
+};
 
 static int lm_nm_kring_on(struct lm_kring *kring)
 {

@@ -278,6 +278,7 @@ int lm_e1000_up(struct lm_e1000 *a);
 void lm_e1000_down(struct lm_e1000 *a);
 int lm_e1000_reinit(struct lm_e1000 *a, unsigned int rx_count,
 		    unsigned int tx_count, unsigned int mtu);
+bool lm_e1000_rx_refill(struct lm_e1000 *a, bool in_napi);
 
 /* e1000_netmap.c */
 int lm_e1000_nm_check_params(void);
@@ -295,6 +296,8 @@ void lm_e1000_rx_stats_flush(struct lm_e1000 *a);
 void lm_e1000_hl_stats(struct lm_e1000 *a, struct lm_e1000_sw_stats *sw);
 netdev_tx_t lm_e1000_nm_host_xmit(struct lm_e1000 *a, struct sk_buff *skb);
 void lm_e1000_nm_notify(struct lm_e1000 *a, bool tx);
+int lm_e1000_rx_reclaim(struct lm_e1000 *a, u32 *reclaimed);
+extern const struct attribute_group *lm_e1000_dev_groups[];
 
 /* e1000_ethtool.c */
 void lm_e1000_set_ethtool_ops(struct net_device *netdev);
