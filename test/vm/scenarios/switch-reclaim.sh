@@ -19,6 +19,7 @@
 # balance.  diag lines print the measured cost.
 DESC="idle reclaim (4b): lent rx buffers taken back with only RCTL.EN toggled; cost under QEMU measured"
 NICS="e1000"
+SMOKE=1
 TIMEOUT=90
 RC_RATE=${RATE:-2000}
 
