@@ -392,49 +392,95 @@ void lm_e1000_hl_detach(struct lm_e1000 *a)
 
 /*
  * What enter needs, taken before anything changes (it may fail here, not
- * later): the stack rx buffers exit may need (spares) and the ring's
- * buffer indices, validated.  *rbp[j] is the buffer of ring slot
+ * later): the ring's buffer indices, validated, and the stack rx buffers
+ * exit may need (spares).  p->rb[j] is the buffer of ring slot
  * (j + nr_hwcur) mod n: the engine starts its ring at slot 0, a kring that
  * is re-entered after a reset keeps its position (see lm_nm_enter).
+ *
+ * This runs with NAPI still on, so the spares go into p->sp, private to
+ * us: stack-mode NAPI pops a->spare[] and lowers the engine's spare count
+ * whenever a frame lands in a slot still lent from the last exit, and
+ * nothing it touches may change under it.  lm_nm_spares_commit() hands
+ * them over once NAPI is off.  The count is an estimate for the same
+ * reason (NAPI can only use spares up, so the real need can only grow);
+ * the commit tops it up.
  */
+struct lm_nm_prep {
+	u32 *rb;			/* the ring's buffers, rotated by nr_hwcur */
+	struct lm_e1000_slot *sp;	/* spares taken while NAPI ran */
+	u32 nsp;
+};
+
+static void lm_nm_prep_free(struct lm_e1000 *a, struct lm_nm_prep *p)
+{
+	while (p->nsp)
+		lm_nm_spare_free(a, &p->sp[--p->nsp]);
+	kvfree(p->sp);
+	kvfree(p->rb);
+	p->sp = NULL;
+	p->rb = NULL;
+}
+
 static int lm_nm_enter_prep(struct lm_e1000 *a, struct lm_kring *kring,
-			    struct lm_hl_kring *kr, u32 **rbp)
+			    struct lm_hl_kring *kr, struct lm_nm_prep *p)
 {
 	u32 n = kr->n, h = kring->nr_hwcur, need, j;
-	u32 *rb;
 
+	memset(p, 0, sizeof(*p));
 	if (kring->nkr_num_slots != n || h >= n)
 		return -EINVAL;
-	rb = kvmalloc_array(n, sizeof(*rb), GFP_KERNEL);
-	if (!rb)
+	p->rb = kvmalloc_array(n, sizeof(*p->rb), GFP_KERNEL);
+	if (!p->rb)
 		return -ENOMEM;
 	for (j = 0; j < n; j++) {
 		u32 idx = READ_ONCE(kring->ring->slot[(j + h) % n].buf_idx);
 
-		if (!lm_buf_dma(&a->na->lut, idx)) {
-			kvfree(rb);
-			return -EINVAL;
-		}
-		rb[j] = idx;
+		if (!lm_buf_dma(&a->na->lut, idx))
+			goto err_inval;
+		p->rb[j] = idx;
 	}
-	need = lm_hl_enter_need(kr);
-	for (j = 0; j < need; j++) {
-		if (!lm_e1000_rx_alloc(a, &a->spare[a->nspare], false))
-			goto err_spares;
-		a->nspare++;
-	}
-	lm_hl_spares_add(kr, need);
-	*rbp = rb;
+	need = lm_hl_enter_need(kr);	/* racy read: an estimate, see above */
+	if (!need)
+		return 0;
+	p->sp = kvcalloc(need, sizeof(*p->sp), GFP_KERNEL);
+	if (!p->sp)
+		goto err_nomem;
+	for (; p->nsp < need; p->nsp++)
+		if (!lm_e1000_rx_alloc(a, &p->sp[p->nsp], false))
+			goto err_nomem;
 	return 0;
 
-err_spares:
-	while (j--) {
-		struct lm_e1000_slot sp = lm_nm_spare_pop(a);
-
-		lm_nm_spare_free(a, &sp);
-	}
-	kvfree(rb);
+err_inval:
+	lm_nm_prep_free(a, p);
+	return -EINVAL;
+err_nomem:
+	lm_nm_prep_free(a, p);
 	return -ENOMEM;
+}
+
+/*
+ * NAPI off (or not yet started): give the engine exactly the spares it
+ * needs now, from p first, allocating any that NAPI used up since the
+ * estimate.  On -ENOMEM the spares given stay counted and the caller's
+ * lm_hl_enter() fails with nothing changed; lm_hl_spares_trim() gives
+ * back what no lent slot needs.  Left-overs in p: lm_nm_prep_free().
+ */
+static int lm_nm_spares_commit(struct lm_e1000 *a, struct lm_hl_kring *kr,
+			       struct lm_nm_prep *p)
+{
+	u32 need = lm_hl_enter_need(kr), k;
+
+	for (k = 0; k < need; k++) {
+		struct lm_e1000_slot *dst = &a->spare[a->nspare];
+
+		if (p->nsp)
+			*dst = p->sp[--p->nsp];
+		else if (!lm_e1000_rx_alloc(a, dst, false))
+			break;
+		a->nspare++;
+	}
+	lm_hl_spares_add(kr, k);
+	return k == need ? 0 : -ENOMEM;
 }
 
 /*
@@ -466,13 +512,15 @@ static int lm_nm_enter(struct lm_e1000 *a, struct lm_kring *kring,
 static int lm_nm_enter_ring(struct lm_e1000 *a, struct lm_kring *kring,
 			    struct lm_hl_kring *kr)
 {
-	u32 *rb;
-	int err = lm_nm_enter_prep(a, kring, kr, &rb);
+	struct lm_nm_prep p;
+	int err = lm_nm_enter_prep(a, kring, kr, &p);
 
 	if (err)
 		return err;
-	err = lm_nm_enter(a, kring, kr, rb);
-	kvfree(rb);
+	err = lm_nm_spares_commit(a, kr, &p);
+	if (!err)
+		err = lm_nm_enter(a, kring, kr, p.rb);
+	lm_nm_prep_free(a, &p);
 	return err;
 }
 
@@ -714,7 +762,7 @@ static int lm_nm_switch_hitless(struct lm_e1000 *a, struct lm_kring *kring,
 	struct lm_kring **slotp = tx ? &a->nm_tx : &a->nm_rx;
 	struct lm_hl_kring *kr = tx ? &a->tx.hl : &a->rx.hl;
 	struct net_device *dev = a->netdev;
-	u32 *rb = NULL;
+	struct lm_nm_prep p = {};
 	int err = 0;
 
 	rtnl_lock();
@@ -733,7 +781,7 @@ static int lm_nm_switch_hitless(struct lm_e1000 *a, struct lm_kring *kring,
 		goto unlock;
 	}
 	if (on) {
-		err = lm_nm_enter_prep(a, kring, kr, &rb);
+		err = lm_nm_enter_prep(a, kring, kr, &p);
 		if (err)
 			goto unlock;
 	}
@@ -743,7 +791,9 @@ static int lm_nm_switch_hitless(struct lm_e1000 *a, struct lm_kring *kring,
 		netif_tx_lock_bh(dev);
 	if (on) {
 		WRITE_ONCE(*slotp, kring);
-		err = lm_nm_enter(a, kring, kr, rb);
+		err = lm_nm_spares_commit(a, kr, &p);
+		if (!err)
+			err = lm_nm_enter(a, kring, kr, p.rb);
 		if (err) {
 			WRITE_ONCE(*slotp, NULL);
 			if (!tx)
@@ -780,7 +830,7 @@ unlock:
 	mutex_unlock(&a->ring_lock);
 out:
 	rtnl_unlock();
-	kvfree(rb);
+	lm_nm_prep_free(a, &p);
 	return err;
 }
 
