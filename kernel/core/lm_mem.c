@@ -543,14 +543,19 @@ int lm_mem_ring_create(struct lm_mem *mem, struct lm_kring *kring)
 	*(uint16_t *)&ring->dir = kring->dir == LM_TX ? 0 : 1;
 
 	kring->ring_owner = LM_OWN_RING(obj);
+	/* One lock round for the ring's buffers: this is the register call. */
+	spin_lock_bh(&mem->lock);
 	for (i = 0; i < n; i++) {
-		u32 idx = lm_mem_buf_alloc(mem, kring->ring_owner);
+		u32 idx = __lm_buf_get(mem, kring->ring_owner);
 
 		if (!idx)
-			goto err_free_bufs;
+			break;
 		ring->slot[i].buf_idx = idx;
 		ring->slot[i].len = bp->objsize;
 	}
+	spin_unlock_bh(&mem->lock);
+	if (i < n)
+		goto err_free_bufs;
 
 	kring->ring = ring;
 	kring->ring_ofs = ofs;
