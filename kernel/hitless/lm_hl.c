@@ -306,13 +306,28 @@ void lm_hl_spares_add(struct lm_hl_kring *kr, uint32_t k)
 	kr->spares += k;
 }
 
-/* Stack mode: free the spares no lent slot needs. */
+/* Stack mode: free the spares neither a lent slot nor the reserve needs. */
 void lm_hl_spares_trim(struct lm_hl_kring *kr)
 {
+	uint32_t keep = kr->st.lent > kr->reserve ? kr->st.lent : kr->reserve;
+
 	if (kr->netmap)
 		return;
-	for (; kr->spares > kr->st.lent; kr->spares--)
+	for (; kr->spares > keep; kr->spares--)
 		emit(kr, LM_HL_FREE_SPARE, LM_HL_NONE_SLOT, 0, 0);
+}
+
+void lm_hl_spares_reserve(struct lm_hl_kring *kr, uint32_t k)
+{
+	kr->reserve = kr->is_tx ? 0 : k < kr->n - 1 ? k : kr->n - 1;
+	lm_hl_spares_trim(kr);
+}
+
+uint32_t lm_hl_spares_short(const struct lm_hl_kring *kr)
+{
+	if (kr->netmap || kr->spares >= kr->reserve)
+		return 0;
+	return kr->reserve - kr->spares;
 }
 
 /*
@@ -478,7 +493,9 @@ int lm_hl_check(const struct lm_hl_kring *kr)
 		return __LINE__;
 	if (kr->netmap && !kr->is_tx && kr->spares < n - 1)
 		return __LINE__;
-	if (kr->is_tx && kr->spares)
+	if (kr->is_tx && (kr->spares || kr->reserve))
+		return __LINE__;
+	if (kr->spares > n - 1 || kr->reserve > n - 1)
 		return __LINE__;
 	return 0;
 }

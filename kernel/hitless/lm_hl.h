@@ -59,14 +59,17 @@
  *		lm_hl_rx_posted(rx, i);
  *	}
  *	lm_hl_kick(rx);				-> DOORBELL: write RDT
+ *	k = lm_hl_spares_short(rx): allocate up to k spares (a bounded
+ *		few a poll), lm_hl_spares_add() what was allocated
  *	while ((i = lm_hl_tx_clean_slot(tx)) != NONE && DD(i))
  *		lm_hl_tx_done(tx);		-> FREE_SKB, or DROP_NM (+ RETURN)
  *   ndo_start_xmit: in netmap mode the skb goes to the host ring instead;
  *	else i = lm_hl_tx_slot(tx) (NONE: ring full), write descriptor i with
  *	RS (the engine needs a DD for every descriptor), lm_hl_tx_posted(tx,
  *	i), lm_hl_kick(tx).
- *   kring_on: k = lm_hl_enter_need(rx) skbs allocated (else fail) and
- *	given with lm_hl_spares_add(); NAPI (and tx) quiesced;
+ *   kring_on: k = lm_hl_enter_need(rx) skbs allocated (else fail; none
+ *	with a full reserve, lm_hl_spares_reserve()) and given with
+ *	lm_hl_spares_add(); NAPI (and tx) quiesced;
  *	lm_hl_enter(kr, buf_idx of ring slots 0..n-1); lm_hl_kick(kr);
  *	nr_hwcur/nr_hwtail = lm_hl_nm_hwcur/hwtail(kr); resume, kick NAPI.
  *   kring_off: quiesced as above; lm_hl_exit(kr) (cannot fail);
@@ -178,6 +181,7 @@ struct lm_hl_kring {
 	uint32_t db_tail;	/* tail value last written to the device */
 	uint32_t off;		/* netmap ring slot k is NIC slot k + off (set at enter) */
 	uint32_t spares;	/* rx: preallocated stack buffers the driver holds */
+	uint32_t reserve;	/* rx: spares kept in stack mode with nothing lent */
 	struct lm_hl_stats st;
 	struct lm_hl_slot *slot;	/* n entries, caller's memory */
 	lm_hl_apply_t *apply;
@@ -222,6 +226,16 @@ void lm_hl_kick(struct lm_hl_kring *kr);
 uint32_t lm_hl_enter_need(const struct lm_hl_kring *kr);
 void lm_hl_spares_add(struct lm_hl_kring *kr, uint32_t k);
 void lm_hl_spares_trim(struct lm_hl_kring *kr);
+/*
+ * A standing reserve: stack mode keeps @k spares (at most n-1) even when
+ * nothing is lent, so that an enter finds them in place and the register
+ * call allocates nothing.  The driver tops it up with
+ * lm_hl_spares_short() more, where it may allocate (ndo_open, NAPI); exit
+ * and reclaim trim down to it.  0 (the default): spares exist only from
+ * enter until the last lent slot is converted.
+ */
+void lm_hl_spares_reserve(struct lm_hl_kring *kr, uint32_t k);
+uint32_t lm_hl_spares_short(const struct lm_hl_kring *kr);
 int lm_hl_enter(struct lm_hl_kring *kr, const uint32_t *ring_bufs);
 int lm_hl_exit(struct lm_hl_kring *kr);
 

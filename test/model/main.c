@@ -97,13 +97,14 @@ int main(int argc, char **argv)
 		st = model_stats();
 		total += st->steps;
 		printf("ok seed %llu n %u: wire %llu (stack %llu app %llu) tx %llu; "
-		       "enter %llu (failed %llu) exit %llu (mid-switch %llu) reclaim %llu detach %llu; "
+		       "enter %llu (failed %llu, ready %llu) exit %llu (mid-switch %llu) reclaim %llu detach %llu; "
 		       "copies %llu conv %llu rev %llu back %llu txfree %llu idle %llu adopt %llu "
 		       "allocfail %llu copybreak %llu\n",
 		       (unsigned long long)cfg.seed, model_ring_size(),
 		       (unsigned long long)st->frames_wire, (unsigned long long)st->to_stack,
 		       (unsigned long long)st->to_app, (unsigned long long)st->tx_wire,
 		       (unsigned long long)st->enters, (unsigned long long)st->enter_fail,
+		       (unsigned long long)st->enter_ready,
 		       (unsigned long long)st->exits, (unsigned long long)st->exit_mid,
 		       (unsigned long long)st->reclaims, (unsigned long long)st->detaches,
 		       (unsigned long long)st->copies, (unsigned long long)st->conversions,

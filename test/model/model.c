@@ -119,6 +119,7 @@ static struct {
 	int app;			/* the application is alive */
 	uint32_t fail_one_in;		/* allocation fault rate (0: never) */
 	uint32_t switch_one_in;
+	uint32_t reserve;		/* the driver's standing spares (lm_hl_spares_reserve) */
 	int faults;
 
 	/* NAPI: runs only when scheduled by an interrupt or a kick */
@@ -507,6 +508,20 @@ static void drv_apply(void *ctx, const struct lm_hl_act *a)
 }
 
 /* NAPI poll, stack mode: clean rx, refill, clean tx.  1: poll again. */
+/* Stack mode: up to @max spares towards the reserve, stopping at a failed
+ * allocation (the next poll, or the enter, makes up for it). */
+static void drv_spares_fill(uint32_t max)
+{
+	uint32_t k = lm_hl_spares_short(&m.rx.kr), id;
+
+	for (k = k < max ? k : max; k; k--) {
+		if (!skb_alloc(&id))
+			return;
+		m.spare[m.nspare++] = id;
+		lm_hl_spares_add(&m.rx.kr, 1);
+	}
+}
+
 static int drv_napi(uint32_t budget)
 {
 	struct lm_hl_kring *kr = &m.rx.kr;
@@ -542,6 +557,8 @@ static int drv_napi(uint32_t budget)
 		lm_hl_rx_posted(kr, i);
 	}
 	lm_hl_kick(kr);
+	/* The standing reserve, topped up a few at a time. */
+	drv_spares_fill(1 + rnd(4));
 	if (m.tx.kr.netmap)
 		return more;
 	while ((i = lm_hl_tx_clean_slot(&m.tx.kr)) != LM_HL_NONE_SLOT && m.tx.nic.d[i].dd)
@@ -726,11 +743,13 @@ fail:
 /* NIOCREGIF: enter netmap mode on both rings (the only step that may fail). */
 static void core_open(void)
 {
-	uint32_t need, id;
+	uint32_t need, id, ready;
 
 	if (m.open)
 		return;
-	for (need = lm_hl_enter_need(&m.rx.kr); need; need--) {
+	need = lm_hl_enter_need(&m.rx.kr);
+	ready = !need;
+	for (; need; need--) {
 		if (!skb_alloc(&id))
 			goto fail;
 		m.spare[m.nspare++] = id;
@@ -758,6 +777,7 @@ static void core_open(void)
 	m.copies_at_enter = m.rx.kr.st.copies;
 	m.round_done = 0;
 	m.st.enters++;
+	m.st.enter_ready += ready;
 	return;
 fail:
 	lm_hl_spares_trim(&m.rx.kr);
@@ -840,6 +860,9 @@ static void check_all(void)
 	check_side(&m.rx);
 	check_side(&m.tx);
 	CHECK(m.rx.kr.spares == m.nspare, "spares: engine %u driver %u", m.rx.kr.spares, m.nspare);
+	/* Stack mode holds no spare beyond the lent slots and the reserve. */
+	CHECK(m.rx.kr.netmap || m.nspare <= (m.rx.kr.st.lent > m.reserve ? m.rx.kr.st.lent : m.reserve),
+	      "%u spares in stack mode, %u lent, reserve %u", m.nspare, m.rx.kr.st.lent, m.reserve);
 
 	/* Every buffer exactly one owner; no leak, no double free. */
 	memset(refs, 0, sizeof(refs));
@@ -891,6 +914,9 @@ static void attach(void)
 {
 	side_init(&m.rx, 0);
 	side_init(&m.tx, 1);
+	/* ndo_open fills the standing reserve before the first refill. */
+	lm_hl_spares_reserve(&m.rx.kr, m.reserve);
+	drv_spares_fill(m.n);
 	/* ndo_open's first refill; if it fell short nothing may be posted and
 	 * no interrupt will come: NAPI must be scheduled to retry. */
 	m.napi_sched = drv_napi(0);
@@ -949,6 +975,8 @@ void model_start(const struct model_cfg *cfg)
 		m.n = MAXN;
 	m.switch_one_in = rates[rnd(4)];
 	m.fail_one_in = (uint32_t[]){ 0, 64, 8, 3 }[rnd(4)];
+	/* Standing spares: none (allocated at enter), all n-1, or some. */
+	m.reserve = (uint32_t[]){ 0, m.n - 1, rnd(m.n) }[rnd(3)];
 	/*
 	 * Enough skbs for both rings and the spares.  Netmap buffers for two
 	 * rings plus 0 .. all of what can be lent: with fewer, an open fails

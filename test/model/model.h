@@ -21,6 +21,7 @@ struct model_cfg {
 struct model_stats {
 	uint64_t steps, frames_wire, to_stack, to_app, tx_wire;
 	uint64_t enters, exits, enter_fail, exit_mid, reclaims, detaches;
+	uint64_t enter_ready;	/* enters that found every spare in the reserve */
 	uint64_t copies, conversions, reverse_copies, handed_back, tx_freed;
 	uint64_t idle_reclaims, adopted, alloc_fail, copybreak;
 };

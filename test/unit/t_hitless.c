@@ -169,6 +169,47 @@ static void test_rx_lent_and_reclaim(void)
 	is_str(take(), "FREE_SKB 1/1;FREE_SKB 2/2;", "detach");
 }
 
+/* A standing reserve: the register call finds its spares in place. */
+static void test_rx_spare_reserve(void)
+{
+	struct lm_hl_slot sl[4];
+	struct lm_hl_kring kr;
+	const uint32_t ring[4] = { 20, 21, 22, 23 };
+
+	lm_hl_init(&kr, sl, 4, 0, record, NULL);
+	lm_hl_spares_reserve(&kr, 9);
+	is_int(kr.reserve, 3, "the reserve is at most n-1");
+	is_int(lm_hl_spares_short(&kr), 3, "ndo_open: 3 spares short of it");
+	lm_hl_spares_add(&kr, lm_hl_spares_short(&kr));
+	is_int(lm_hl_spares_short(&kr), 0, "reserve full");
+	refill(&kr);
+	take();
+	is_int(lm_hl_enter_need(&kr), 0, "enter needs no allocation");
+	is_int(lm_hl_enter(&kr, ring), 0, "enter");
+	is_int(lm_hl_spares_short(&kr), 0, "netmap mode: no top-up");
+	lm_hl_rx_done(&kr, 60);
+	lm_hl_rx_release(&kr, 20);
+	lm_hl_kick(&kr);
+	take();
+	is_int(lm_hl_exit(&kr), 0, "exit");
+	is_str(take(), "LEND 3/3 b23;", "exit: the posted netmap buffer lent, no spare freed");
+	is_int(kr.spares, 3, "the reserve stays whole");
+	lm_hl_rx_done(&kr, 61);
+	lm_hl_rx_done(&kr, 62);
+	is_str(take(), "DELIVER 1/1 l61;DELIVER 2/2 l62;",
+	       "skbs still posted from before enter go up as they are");
+	lm_hl_rx_done(&kr, 63);
+	is_str(take(), "COPY_TO_SPARE 3/3 b23 l63;RETURN 3/3 b23;",
+	       "the lent slot converts on its spare");
+	is_int(lm_hl_spares_short(&kr), 1, "NAPI: one spare to top up");
+	lm_hl_spares_add(&kr, 1);
+	lm_hl_spares_reserve(&kr, 1);
+	is_str(take(), "FREE_SPARE;FREE_SPARE;", "a smaller reserve frees the surplus");
+	is_int(lm_hl_check(&kr), 0, "state consistent");
+	lm_hl_detach(&kr);
+	is_str(take(), "FREE_SKB 0/0;FREE_SPARE;", "detach frees the idle skb and the reserve");
+}
+
 static void test_tx(void)
 {
 	struct lm_hl_slot sl[4];
@@ -209,6 +250,7 @@ int main(void)
 {
 	test_rx_enter_exit();
 	test_rx_lent_and_reclaim();
+	test_rx_spare_reserve();
 	test_tx();
 	return done_testing();
 }
