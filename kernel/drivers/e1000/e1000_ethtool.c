@@ -43,6 +43,7 @@ static const struct lm_stat_desc lm_stats[] = {
 	SW(lm_reverse_copies),
 	SW(lm_idle_reclaims),
 	SW(lm_handed_to_stack),
+	SW(lm_spares),
 	HW("hw_rx_good", gprc),
 	HW("hw_rx_broadcast", bprc),
 	HW("hw_rx_multicast", mprc),

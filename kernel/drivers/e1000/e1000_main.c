@@ -424,6 +424,8 @@ static int lm_e1000_poll(struct napi_struct *napi, int budget)
 		if (lm_ring_unused(&a->rx) >= LM_E1000_RX_REFILL_BATCH &&
 		    !lm_e1000_rx_refill(a, true))
 			done = budget;
+		/* Spares an exit's conversions used, back in the reserve. */
+		lm_e1000_spares_fill(a, LM_E1000_SPARE_FILL_BATCH, true);
 	}
 
 	if (done < budget && napi_complete_done(napi, done))

@@ -37,6 +37,18 @@ static bool lm_nm_hitless(void)
 	return !strcmp(switch_mode, "hitless");
 }
 
+/*
+ * Exit must not fail, so the rx ring's enter takes the stack buffers a
+ * later exit may need (ring size - 1 "spares").  Allocated in the register
+ * call they are most of its time; held in stack mode all along they cost
+ * that much memory per NIC (~2.5 KiB a slot) and make the register call
+ * allocate nothing.
+ */
+static bool spare_reserve = true;
+module_param(spare_reserve, bool, 0444);
+MODULE_PARM_DESC(spare_reserve,
+		 "hitless mode: keep the rx buffers exit needs allocated while in stack mode (default 1: the register call allocates none)");
+
 int lm_e1000_nm_check_params(void)
 {
 	if (strcmp(switch_mode, "reset") && strcmp(switch_mode, "hitless")) {
@@ -340,7 +352,30 @@ int lm_e1000_hl_init(struct lm_e1000 *a)
 	a->tx_budget = 0;
 	lm_hl_init(&a->rx.hl, a->rx.hl_slot, a->rx.count, 0, lm_nm_rx_apply, a);
 	lm_hl_init(&a->tx.hl, a->tx.hl_slot, a->tx.count, 1, lm_nm_tx_apply, a);
+	if (lm_nm_hitless() && spare_reserve) {
+		lm_hl_spares_reserve(&a->rx.hl, a->rx.count - 1);
+		lm_e1000_spares_fill(a, a->rx.count, false);
+	}
 	return 0;
+}
+
+/*
+ * The standing reserve: up to @max more spares towards it.  Only where
+ * nothing else touches a->spare[]: stack-mode NAPI, or device start-up
+ * before NAPI runs.  A failed allocation just stops; the next poll, or
+ * the enter itself, makes up for it.
+ */
+void lm_e1000_spares_fill(struct lm_e1000 *a, u32 max, bool in_napi)
+{
+	struct lm_hl_kring *kr = &a->rx.hl;
+	u32 k = min(lm_hl_spares_short(kr), max);
+
+	for (; k; k--) {
+		if (!lm_e1000_rx_alloc(a, &a->spare[a->nspare], in_napi))
+			break;
+		a->nspare++;
+		lm_hl_spares_add(kr, 1);
+	}
 }
 
 static void lm_hl_stats_add(struct lm_e1000_sw_stats *sw, const struct lm_hl_stats *st)
@@ -357,6 +392,7 @@ void lm_e1000_hl_stats(struct lm_e1000 *a, struct lm_e1000_sw_stats *sw)
 {
 	lm_hl_stats_add(sw, &a->rx.hl.st);
 	lm_hl_stats_add(sw, &a->tx.hl.st);
+	sw->lm_spares = READ_ONCE(a->nspare);
 }
 
 /* DMA stopped (reset): everything back to its owner, spares freed. */
@@ -463,7 +499,8 @@ err_nomem:
  * needs now, from p first, allocating any that NAPI used up since the
  * estimate.  On -ENOMEM the spares given stay counted and the caller's
  * lm_hl_enter() fails with nothing changed; lm_hl_spares_trim() gives
- * back what no lent slot needs.  Left-overs in p: lm_nm_prep_free().
+ * back what neither a lent slot nor the reserve needs.  Left-overs in p:
+ * lm_nm_prep_free().
  */
 static int lm_nm_spares_commit(struct lm_e1000 *a, struct lm_hl_kring *kr,
 			       struct lm_nm_prep *p)
@@ -967,7 +1004,7 @@ int lm_e1000_rx_reclaim(struct lm_e1000 *a, u32 *reclaimed)
 	/* RECLAIM (a spare written into the descriptor) + RETURN per slot. */
 	lm_hl_rx_reclaim(kr);
 	*reclaimed = kr->st.idle_reclaims - before;
-	/* No lent slot left: the spares kept for them are freed. */
+	/* No lent slot left: spares beyond the reserve are freed. */
 	lm_hl_spares_trim(kr);
 enable:
 	/* writel orders every descriptor store above before EN. */

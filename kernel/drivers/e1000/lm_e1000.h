@@ -40,6 +40,8 @@ struct lm_kring;
 #define LM_E1000_RX_COPYBREAK	256
 /* Repost rx buffers (one RDT write) once this many slots are free. */
 #define LM_E1000_RX_REFILL_BATCH 16
+/* Spares NAPI adds towards the standing reserve per poll (spare_reserve). */
+#define LM_E1000_SPARE_FILL_BATCH 16
 /* Wake the tx queue once this many descriptors are free again. */
 #define LM_E1000_TX_WAKE_THRESH	32
 /* Interrupt throttling: at most this many interrupts per second. */
@@ -108,6 +110,7 @@ struct lm_e1000_sw_stats {
 	u64 lm_reverse_copies;	/* payloads copied netmap -> skb on exit */
 	u64 lm_idle_reclaims;	/* lent netmap buffers reclaimed while idle */
 	u64 lm_handed_to_stack;	/* unconsumed netmap frames given to the stack */
+	u64 lm_spares;		/* gauge: stack rx buffers held for exit (spare_reserve) */
 };
 
 /* Hardware counters accumulated from the clear-on-read registers (Table 13-2). */
@@ -287,6 +290,7 @@ int lm_e1000_nm_attach(struct lm_e1000 *a);
 void lm_e1000_nm_detach(struct lm_e1000 *a);
 void lm_e1000_nm_resized(struct lm_e1000 *a);
 int lm_e1000_hl_init(struct lm_e1000 *a);
+void lm_e1000_spares_fill(struct lm_e1000 *a, u32 max, bool in_napi);
 void lm_e1000_hl_detach(struct lm_e1000 *a);
 int lm_e1000_nm_start(struct lm_e1000 *a);
 bool lm_e1000_rx_alloc(struct lm_e1000 *a, struct lm_e1000_slot *s, bool in_napi);
