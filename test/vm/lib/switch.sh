@@ -164,11 +164,10 @@ while [ "$c" -le "$CYCLES" ]; do
 	# A cycle that never reached 2 x ring frames gets "-" (not evaluable).
 	cpmid=$(awk -v th=$((2 * ring)) '$5 >= th { print $4; exit }' /tmp/samples.$c)
 	[ -n "$cpmid" ] || cpmid=-
-	if [ -n "$copy_stat" ] && [ "$cpmid" != - ]; then
-		cpe=$((cp2 - cp0)) cph=$((cp2 - cpmid))
-	else
-		cpe=- cph=-
-	fi
+	# Copies per enter need no midpoint: the whole period's count.
+	cpe=- cph=-
+	[ -n "$copy_stat" ] && cpe=$((cp2 - cp0))
+	[ -n "$copy_stat" ] && [ "$cpmid" != - ] && cph=$((cp2 - cpmid))
 	# rc enter_cc exit_cc open_ms first_ms close_ms copies copies_2nd_half wall_ms carrier_off_ms
 	value cycle$c "$rc $((ccmid - cc0)) $((cc2 - ccmid)) ${open:--} ${first:--} ${close:--} $cpe $cph $((t1 - t0)) $off"
 	[ -s /tmp/nm.$c.seqlog ] || echo "# lm-seqlog 1 stream=1 reader=pkt-gen-cycle$c-none" >/tmp/nm.$c.seqlog
@@ -310,8 +309,12 @@ after() {
 			between_lost pre_lost tail_lost max_enter_lost max_exit_lost ok; do
 			echo "$k $(grep -o "\"$k\":[a-z0-9]*" "$sj" | tail -n 1 | cut -d: -f2)"
 		done
+		# Medians over cycles 2..N: cycle 1 also creates and maps the
+		# shared region (hundreds of ms in either mode), not the switch.
+		local c1=$((SW_CYCLES > 1 ? 2 : 1))
+		echo "median_from_cycle $c1"
 		for k in 4:open_ms 5:first_ms 6:close_ms 7:copies 10:carrier_off_ms; do
-			echo "median_${k#*:} $(for ((c = 1; c <= SW_CYCLES; c++)); do
+			echo "median_${k#*:} $(for ((c = c1; c <= SW_CYCLES; c++)); do
 				sw_cycle_field $c "${k%%:*}"; done | grep -E '^[0-9.]+$' | sw_median)"
 		done
 		echo "max_copies $(for ((c = 1; c <= SW_CYCLES; c++)); do sw_cycle_field $c 7; done |
