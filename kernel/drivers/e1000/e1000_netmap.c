@@ -789,8 +789,11 @@ static void lm_nm_kick_napi(struct lm_e1000 *a)
  * switch_mode=hitless: the engine changes the ring's owner in place.  NAPI
  * (and for tx the stack's xmit, via the tx lock) pause for the switch
  * only; no register is written but the tail.  The core calls us with its
- * own lock held and never with RTNL; RTNL nests inside it and keeps
- * up/down out.
+ * own lock held and never with RTNL.  ring_lock alone keeps up/down out:
+ * both run entirely under it and set/clear LM_E1000_DOWN there, and the
+ * ring sizes and buffer length lm_nm_can_enter() reads change only in
+ * them.  So RTNL is not taken here: a register call never waits behind an
+ * unrelated RTNL holder (an ethtool query, a link event).
  */
 static int lm_nm_switch_hitless(struct lm_e1000 *a, struct lm_kring *kring,
 				bool on)
@@ -802,13 +805,12 @@ static int lm_nm_switch_hitless(struct lm_e1000 *a, struct lm_kring *kring,
 	struct lm_nm_prep p = {};
 	int err = 0;
 
-	rtnl_lock();
+	mutex_lock(&a->ring_lock);
 	if (on) {
 		err = lm_nm_can_enter(a, kring);
 		if (err)
-			goto out;
+			goto unlock;
 	}
-	mutex_lock(&a->ring_lock);
 	if (test_bit(LM_E1000_DOWN, &a->state)) {
 		/* No rings: the next up() enters (or not) by itself. */
 		if (on)
@@ -865,8 +867,6 @@ static int lm_nm_switch_hitless(struct lm_e1000 *a, struct lm_kring *kring,
 		lm_e1000_rx_stats_flush(a);
 unlock:
 	mutex_unlock(&a->ring_lock);
-out:
-	rtnl_unlock();
 	lm_nm_prep_free(a, &p);
 	return err;
 }
