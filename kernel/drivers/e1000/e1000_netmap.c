@@ -435,11 +435,12 @@ void lm_e1000_hl_detach(struct lm_e1000 *a)
  *
  * This runs with NAPI still on, so the spares go into p->sp, private to
  * us: stack-mode NAPI pops a->spare[] and lowers the engine's spare count
- * whenever a frame lands in a slot still lent from the last exit, and
- * nothing it touches may change under it.  lm_nm_spares_commit() hands
- * them over once NAPI is off.  The count is an estimate for the same
- * reason (NAPI can only use spares up, so the real need can only grow);
- * the commit tops it up.
+ * whenever a frame lands in a slot still lent from the last exit, tops
+ * the reserve up (spare_reserve), and nothing it touches may change under
+ * it.  lm_nm_spares_commit() hands them over once NAPI is off.  The count
+ * is an estimate for the same reason: the commit takes what the engine
+ * then needs, allocating any missing, and lm_nm_prep_free() frees the
+ * rest.
  */
 struct lm_nm_prep {
 	u32 *rb;			/* the ring's buffers, rotated by nr_hwcur */
