@@ -507,21 +507,30 @@ static void drv_apply(void *ctx, const struct lm_hl_act *a)
 	}
 }
 
-/* NAPI poll, stack mode: clean rx, refill, clean tx.  1: poll again. */
+/* One more spare on the driver's list and in the engine's count; 0 if the
+ * skb pool (or an injected fault) says no. */
+static int drv_spare_add(void)
+{
+	uint32_t id;
+
+	if (!skb_alloc(&id))
+		return 0;
+	m.spare[m.nspare++] = id;
+	lm_hl_spares_add(&m.rx.kr, 1);
+	return 1;
+}
+
 /* Stack mode: up to @max spares towards the reserve, stopping at a failed
  * allocation (the next poll, or the enter, makes up for it). */
 static void drv_spares_fill(uint32_t max)
 {
-	uint32_t k = lm_hl_spares_short(&m.rx.kr), id;
+	uint32_t k = lm_hl_spares_short(&m.rx.kr);
 
-	for (k = k < max ? k : max; k; k--) {
-		if (!skb_alloc(&id))
-			return;
-		m.spare[m.nspare++] = id;
-		lm_hl_spares_add(&m.rx.kr, 1);
-	}
+	for (k = k < max ? k : max; k && drv_spare_add(); k--)
+		;
 }
 
+/* NAPI poll, stack mode: clean rx, refill, clean tx.  1: poll again. */
 static int drv_napi(uint32_t budget)
 {
 	struct lm_hl_kring *kr = &m.rx.kr;
@@ -743,18 +752,15 @@ fail:
 /* NIOCREGIF: enter netmap mode on both rings (the only step that may fail). */
 static void core_open(void)
 {
-	uint32_t need, id, ready;
+	uint32_t need, ready;
 
 	if (m.open)
 		return;
 	need = lm_hl_enter_need(&m.rx.kr);
 	ready = !need;
-	for (; need; need--) {
-		if (!skb_alloc(&id))
+	for (; need; need--)
+		if (!drv_spare_add())
 			goto fail;
-		m.spare[m.nspare++] = id;
-		lm_hl_spares_add(&m.rx.kr, 1);
-	}
 	if (!ring_alloc(&m.rx.cr))
 		goto fail;
 	if (!ring_alloc(&m.tx.cr)) {

@@ -359,6 +359,19 @@ int lm_e1000_hl_init(struct lm_e1000 *a)
 	return 0;
 }
 
+/* Up to @k new spares onto the driver's list and the engine's count; how many. */
+static u32 lm_nm_spares_alloc(struct lm_e1000 *a, u32 k, bool in_napi)
+{
+	u32 got = 0;
+
+	while (got < k && lm_e1000_rx_alloc(a, &a->spare[a->nspare], in_napi)) {
+		a->nspare++;
+		got++;
+	}
+	lm_hl_spares_add(&a->rx.hl, got);
+	return got;
+}
+
 /*
  * The standing reserve: up to @max more spares towards it.  Only where
  * nothing else touches a->spare[]: stack-mode NAPI, or device start-up
@@ -367,15 +380,7 @@ int lm_e1000_hl_init(struct lm_e1000 *a)
  */
 void lm_e1000_spares_fill(struct lm_e1000 *a, u32 max, bool in_napi)
 {
-	struct lm_hl_kring *kr = &a->rx.hl;
-	u32 k = min(lm_hl_spares_short(kr), max);
-
-	for (; k; k--) {
-		if (!lm_e1000_rx_alloc(a, &a->spare[a->nspare], in_napi))
-			break;
-		a->nspare++;
-		lm_hl_spares_add(kr, 1);
-	}
+	lm_nm_spares_alloc(a, min(lm_hl_spares_short(&a->rx.hl), max), in_napi);
 }
 
 static void lm_hl_stats_add(struct lm_e1000_sw_stats *sw, const struct lm_hl_stats *st)
@@ -506,19 +511,12 @@ err_nomem:
 static int lm_nm_spares_commit(struct lm_e1000 *a, struct lm_hl_kring *kr,
 			       struct lm_nm_prep *p)
 {
-	u32 need = lm_hl_enter_need(kr), k;
+	u32 need = lm_hl_enter_need(kr), k = min(need, p->nsp), i;
 
-	for (k = 0; k < need; k++) {
-		struct lm_e1000_slot *dst = &a->spare[a->nspare];
-
-		if (p->nsp)
-			*dst = p->sp[--p->nsp];
-		else if (!lm_e1000_rx_alloc(a, dst, false))
-			break;
-		a->nspare++;
-	}
+	for (i = 0; i < k; i++)
+		a->spare[a->nspare++] = p->sp[--p->nsp];
 	lm_hl_spares_add(kr, k);
-	return k == need ? 0 : -ENOMEM;
+	return lm_nm_spares_alloc(a, need - k, false) == need - k ? 0 : -ENOMEM;
 }
 
 /*
