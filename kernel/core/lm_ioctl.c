@@ -295,13 +295,18 @@ out_unlock:
 void lm_priv_unbind(struct lm_priv *priv)
 {
 	struct lm_adapter *na = priv->na;
-	enum lm_txrx t;
 
 	if (!na)
 		return;
 	mutex_lock(&lm_core_lock);
-	for (t = LM_TX; t <= LM_RX; t++)
-		lm_unbind_range(na, t, priv->first[t], priv->last[t]);
+	/*
+	 * Receive rings first: on the exit of a killed or closing application
+	 * the stack's receive path is what waits for this (issue 5: receiving
+	 * again within 10 ms of a kill), and the tx rings' exit has nothing
+	 * the rx exit needs.
+	 */
+	lm_unbind_range(na, LM_RX, priv->first[LM_RX], priv->last[LM_RX]);
+	lm_unbind_range(na, LM_TX, priv->first[LM_TX], priv->last[LM_TX]);
 	/* The extra buffers still the file's, wherever ni_bufs_head points. */
 	lm_mem_free_owned(priv->mem, priv->if_owner);
 	lm_mem_if_free(priv->mem, priv->nifp);
