@@ -11,8 +11,9 @@
 # reader (lm-afp rx, sequence log) runs throughout; the guest enters and
 # exits netmap mode (pkt-gen rxseq, 0.5 s), checks bufs_lent > 0, rejects
 # bad input (-EINVAL) and, later, a reclaim while the port is in netmap
-# mode (-EBUSY), reclaims, checks bufs_lent == 0, lm_idle_reclaims == the
-# lent count and carrier_changes unchanged, then enters and exits once
+# mode (-EBUSY), reclaims, checks bufs_lent == 0, every lent slot back once
+# (reclaimed or converted by a frame), most of them by the reclaim, and
+# carrier_changes unchanged, then enters and exits once
 # more (re-entry after a reclaim: copies <= ring size again).  On the host
 # lm-seqmerge over both readers' logs proves every frame arrived exactly
 # once except the ones QEMU refused.  After unload the memory gauges
@@ -122,11 +123,15 @@ value converted "$((rv1 - rv0))"
 check "the reclaim took back lent slots (lm_idle_reclaims +$((rc1 - rc0)))" test $((rc1 - rc0)) -gt 0
 is "$((rc1 - rc0 + rv1 - rv0))" "$lent" \
 	"every lent slot came back exactly once: reclaimed $((rc1 - rc0)) + converted by frames $((rv1 - rv0))"
-# The lent slots sit behind the ring - 1 - lent slots still posted with
-# stack buffers since enter (only slots whose frame the application
+# The lent slots sit mostly behind the ring - 1 - lent slots still posted
+# with stack buffers since enter (only slots whose frame the application
 # released were converted): at 2,000/s the resumed stream reaches them a
-# few hundred ms later, after the reclaim, so the reclaim takes them all.
-is "$((rc1 - rc0))" "$lent" "lm_idle_reclaims == the lent count ($lent)"
+# few hundred ms later, so the reclaim takes the bulk.  How many frames
+# land first depends on when the reclaim's shell gets the vCPU: runs took
+# all 542 of 542 and 567 of 592 (25 converted, on 6.12).  So: at least
+# half, and every one of them exactly once (above).
+check "the reclaim took the bulk: lm_idle_reclaims $((rc1 - rc0)) >= half the lent count ($lent)" \
+	test $((2 * (rc1 - rc0))) -ge "$lent"
 is "$(cc)" "$cc0" "carrier_changes unchanged by the reclaim"
 check "eth0 still has carrier" has_carrier eth0
 is "$(write_reclaim 1)" ok "a second reclaim finds nothing to do"
