@@ -20,6 +20,12 @@
 # (switch-hitless covers it at 2,000/s), so here netmap:eth0 is opened
 # once before the stream starts.
 SW_WARMUP=1
+# A 1,024-slot rx ring: at 10,000/s a 256-slot ring holds 25.6 ms, and a
+# CI run lost 319 frames in a stack-mode period and 90 in a netmap one
+# (QEMU refused them: every descriptor full) when the reader did not get
+# the one vCPU for longer than that.  1,024 slots hold 102 ms.  Copies per
+# enter are then bounded by 1,024 and judged after 2 x 1,024 frames.
+SW_RX_RING=${SW_RX_RING:-1024}
 RATE=${RATE:-10000}
 SW_PLOT_MS=50
 # shellcheck disable=SC1091
