@@ -46,7 +46,7 @@ SK_PAUSE_MS=${PAUSE_MS:-20}
 # ftrace here, sharing the one vCPU with the stream's softirqs) before it
 # closes the app's files, and only the close hands the rings back; then the
 # host schedules QEMU's vCPU thread and the peer, whose next frame is due
-# every 0.5 ms.  Runs saw 0, 0, 1 and 2 kills of 200 over 10 ms (16 ms at
+# every 0.5 ms.  Runs saw 0 to 2 kills of 200 over 10 ms (16 ms at
 # worst, in CI).  So kills over 10 ms fail the run only beyond 2% (a
 # systematic slowdown: a regression in a path some kills take), and none
 # may exceed 100 ms: a receiver reset or an RCTL write (QEMU holds rx 1 s
