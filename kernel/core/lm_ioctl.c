@@ -291,40 +291,6 @@ out_unlock:
 	return err;
 }
 
-/*
- * Hand the file's krings back, receive rings first: on the exit of a
- * killed or closing application the stack's receive path is what waits
- * for this (issue 5: receiving again within 10 ms of a kill), and the tx
- * rings' exit has nothing the rx exit needs.  Once: at close, or earlier
- * when the process dies (lm_priv_detach()).
- */
-static void lm_priv_detach_locked(struct lm_priv *priv)
-{
-	struct lm_adapter *na = priv->na;
-
-	lockdep_assert_held(&lm_core_lock);
-	if (!na || priv->detached)
-		return;
-	WRITE_ONCE(priv->detached, true);	/* lm_mmap() reads it unlocked */
-	lm_unbind_range(na, LM_RX, priv->first[LM_RX], priv->last[LM_RX]);
-	lm_unbind_range(na, LM_TX, priv->first[LM_TX], priv->last[LM_TX]);
-}
-
-/*
- * The process dies and nothing else can use the file (lm_mm.c): its rings
- * go back now; the netmap_if, the extra buffers and the references on the
- * port and the allocator stay until close.  Waits for a sync or poll still
- * running on the file.
- */
-void lm_priv_detach(struct lm_priv *priv)
-{
-	down_write(&priv->use);
-	mutex_lock(&lm_core_lock);
-	lm_priv_detach_locked(priv);
-	mutex_unlock(&lm_core_lock);
-	up_write(&priv->use);
-}
-
 /* Undo lm_register() at close. */
 void lm_priv_unbind(struct lm_priv *priv)
 {
@@ -333,7 +299,14 @@ void lm_priv_unbind(struct lm_priv *priv)
 	if (!na)
 		return;
 	mutex_lock(&lm_core_lock);
-	lm_priv_detach_locked(priv);
+	/*
+	 * Receive rings first: on the exit of a killed or closing application
+	 * the stack's receive path is what waits for this (issue 5: receiving
+	 * again within 10 ms of a kill), and the tx rings' exit has nothing
+	 * the rx exit needs.
+	 */
+	lm_unbind_range(na, LM_RX, priv->first[LM_RX], priv->last[LM_RX]);
+	lm_unbind_range(na, LM_TX, priv->first[LM_TX], priv->last[LM_TX]);
 	/* The extra buffers still the file's, wherever ni_bufs_head points. */
 	lm_mem_free_owned(priv->mem, priv->if_owner);
 	lm_mem_if_free(priv->mem, priv->nifp);

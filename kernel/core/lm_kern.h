@@ -4,8 +4,6 @@
  * Drivers use kernel/include/lm_core.h only.
  *
  * Locking overview (outer to inner):
- *   priv->use (rwsem)      a file's syncs and poll (read) vs. the detach
- *                          of its rings at process exit (write)
  *   lm_core_lock (mutex)   bind/unbind, adapter and pipe lists, kring
  *                          users/ON transitions, driver on/off callbacks
  *   kring->sync_lock       one sync per kring; taken by the core around
@@ -14,8 +12,6 @@
  *                          kring's sync_lock to (un)link the pair
  *   mem->lock (spinlock)   the pools' free lists and bitmaps
  *   lm_mem_global_lock     the pointer to the global allocator
- *   lmm->lock (spinlock)   the files first mapped in one address space;
- *                          a leaf: the detach runs outside it
  * No copy_{from,to}_user runs under lm_core_lock: munmap calls into the
  * allocator with mmap_lock held, so faulting under lm_core_lock could
  * invert the order.
@@ -28,7 +24,6 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <linux/ratelimit.h>
-#include <linux/rwsem.h>
 #include "lm_core.h"
 
 #define LM_NAME "livemap"
@@ -36,9 +31,6 @@
 /* One log line per burst: bad user input never floods the console. */
 #define lm_ratelimited(fmt, ...) \
 	pr_warn_ratelimited(LM_NAME ": " fmt, ##__VA_ARGS__)
-
-struct lm_mm;
-struct vm_area_struct;
 
 extern struct mutex lm_core_lock;
 extern struct workqueue_struct *lm_wq;
@@ -66,7 +58,6 @@ struct lm_stats {
 	atomic64_t ring_reinit;		/* rings reset after bad indices */
 	atomic64_t host_drops;		/* stack frames that missed the host rx ring */
 	atomic64_t host_tx_drops;	/* host tx slots not given to the stack */
-	atomic64_t exit_detach;		/* files whose rings went back at exit_mmap */
 };
 extern struct lm_stats lm_stats;
 
@@ -184,21 +175,6 @@ struct lm_priv {
 	u32		extra_count;	/* extra buffers given out */
 	u16		if_owner;	/* LM_OWN_IF() of nifp: owns the extras */
 	bool		null_mode;	/* NR_REG_NULL: memory only */
-
-	/*
-	 * The rings handed back when the process dies, before its address
-	 * space is torn down (lm_mm.c).  detached is set, under lm_core_lock
-	 * and with use held for writing, when the krings are unbound; syncs
-	 * and poll hold use for reading and answer ENXIO/EPOLLERR after it.
-	 * na, mem and nifp stay until release().
-	 */
-	struct file	*file;
-	struct rw_semaphore use;
-	bool		detached;
-	struct lm_mm	*lmm;		/* address space of the first mmap(), or NULL */
-	struct list_head mm_node;	/* in lmm->privs, under lmm->lock */
-	atomic_t	mm_vmas;	/* this file's mappings in lmm's address space */
-	bool		exit_seen;	/* lmm's release looked at it (lmm->lock) */
 };
 
 /* ------------------------------------------------------------ krings */
@@ -235,15 +211,6 @@ long lm_ioctl_ctrl(struct lm_priv *priv, void __user *uhdr);
 long lm_ioctl_legacy(struct lm_priv *priv, unsigned int cmd,
 		     void __user *ureq);
 void lm_priv_unbind(struct lm_priv *priv);
-void lm_priv_detach(struct lm_priv *priv);
-
-/* ------------------------------------------------------------ address spaces */
-
-void lm_mm_track(struct lm_priv *priv, struct vm_area_struct *vma);
-void lm_mm_vma_open(struct vm_area_struct *vma);
-void lm_mm_vma_close(struct vm_area_struct *vma);
-void lm_mm_untrack(struct lm_priv *priv);
-void lm_mm_exit(void);
 
 extern unsigned int lm_pipe_slots;
 

@@ -9,7 +9,6 @@
  *
  * Errors of the file operations (documented for test/guest/core_badinput):
  *   NIOCTXSYNC/NIOCRXSYNC/mmap on an unbound file       ENXIO
- *   the same on a file whose rings went back at exit    ENXIO (lm_mm.c)
  *   sync on a ring whose adapter went away             ENXIO
  *   sync with head/cur outside the user's part          EINVAL (ring reset)
  *   sync with a bad buf_idx (0, 1, >= pool) or len      EINVAL (ring reset)
@@ -54,8 +53,7 @@ static int lm_stats_get(char *buf, const struct kernel_param *kp)
 			 "files_open %lld\nfiles_close %lld\n"
 			 "dma_map %lld\ndma_unmap %lld\n"
 			 "ring_reinit %lld\n"
-			 "host_drops %lld\nhost_tx_drops %lld\n"
-			 "exit_detach %lld\n",
+			 "host_drops %lld\nhost_tx_drops %lld\n",
 			 LM_ST(pages_alloc), LM_ST(pages_free),
 			 LM_ST(mem_alloc), LM_ST(mem_free),
 			 LM_ST(adapters_alloc), LM_ST(adapters_free),
@@ -63,8 +61,7 @@ static int lm_stats_get(char *buf, const struct kernel_param *kp)
 			 LM_ST(files_open), LM_ST(files_close),
 			 LM_ST(dma_map), LM_ST(dma_unmap),
 			 LM_ST(ring_reinit),
-			 LM_ST(host_drops), LM_ST(host_tx_drops),
-			 LM_ST(exit_detach));
+			 LM_ST(host_drops), LM_ST(host_tx_drops));
 #undef LM_ST
 }
 
@@ -82,9 +79,6 @@ static int lm_open(struct inode *inode, struct file *file)
 
 	if (!priv)
 		return -ENOMEM;
-	priv->file = file;
-	init_rwsem(&priv->use);
-	INIT_LIST_HEAD(&priv->mm_node);
 	file->private_data = priv;
 	lm_stat_inc(files_open);
 	return nonseekable_open(inode, file);
@@ -94,7 +88,6 @@ static int lm_release(struct inode *inode, struct file *file)
 {
 	struct lm_priv *priv = file->private_data;
 
-	lm_mm_untrack(priv);	/* lmm's release looks at priv no more */
 	lm_priv_unbind(priv);
 	kfree(priv);
 	lm_stat_inc(files_close);
@@ -103,26 +96,19 @@ static int lm_release(struct inode *inode, struct file *file)
 
 static long lm_sync_all(struct lm_priv *priv, enum lm_txrx t)
 {
-	struct lm_adapter *na;
+	/* Pairs with smp_store_release() in lm_register(). */
+	struct lm_adapter *na = smp_load_acquire(&priv->na);
 	long ret = 0;
 	u32 i;
 
-	if (down_read_killable(&priv->use))
-		return -EINTR;
-	/* Pairs with smp_store_release() in lm_register(). */
-	na = smp_load_acquire(&priv->na);
-	if (!na || priv->detached) {
-		ret = -ENXIO;
-		goto out;
-	}
+	if (!na)
+		return -ENXIO;
 	for (i = priv->first[t]; i < priv->last[t]; i++) {
 		int err = lm_kring_sync(lm_kring(na, t, i), LM_SYNC_FORCE_RECLAIM);
 
 		if (err && !ret)
 			ret = err;
 	}
-out:
-	up_read(&priv->use);
 	return ret;
 }
 
@@ -151,22 +137,23 @@ static long lm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
  * look.  A wake-up that comes after poll_wait() re-runs the poll, so none
  * is lost between the check and the sleep.
  */
-static __poll_t __lm_poll(struct lm_priv *priv, poll_table *pt)
+static __poll_t lm_poll(struct file *file, poll_table *pt)
 {
+	struct lm_priv *priv = file->private_data;
 	struct lm_adapter *na = smp_load_acquire(&priv->na);
 	__poll_t want = poll_requested_events(pt), mask = 0;
 	bool want_tx = want & (EPOLLOUT | EPOLLWRNORM);
 	bool want_rx = want & (EPOLLIN | EPOLLRDNORM);
 	u32 i;
 
-	if (!na || priv->detached)
+	if (!na)
 		return EPOLLERR;
 	if (want_tx)
 		for (i = priv->first[LM_TX]; i < priv->last[LM_TX]; i++)
-			poll_wait(priv->file, &lm_kring(na, LM_TX, i)->wq, pt);
+			poll_wait(file, &lm_kring(na, LM_TX, i)->wq, pt);
 	if (want_rx)
 		for (i = priv->first[LM_RX]; i < priv->last[LM_RX]; i++)
-			poll_wait(priv->file, &lm_kring(na, LM_RX, i)->wq, pt);
+			poll_wait(file, &lm_kring(na, LM_RX, i)->wq, pt);
 
 	if (want_tx || !(priv->reg_flags & NR_NO_TX_POLL)) {
 		for (i = priv->first[LM_TX]; i < priv->last[LM_TX]; i++) {
@@ -191,28 +178,15 @@ static __poll_t __lm_poll(struct lm_priv *priv, poll_table *pt)
 	return mask;
 }
 
-static __poll_t lm_poll(struct file *file, poll_table *pt)
-{
-	struct lm_priv *priv = file->private_data;
-	__poll_t mask;
-
-	down_read(&priv->use);
-	mask = __lm_poll(priv, pt);
-	up_read(&priv->use);
-	return mask;
-}
-
 /* ------------------------------------------------------------ mmap */
 
 static void lm_vm_open(struct vm_area_struct *vma)
 {
 	lm_mem_get(vma->vm_private_data);	/* split or fork: one more vma */
-	lm_mm_vma_open(vma);
 }
 
 static void lm_vm_close(struct vm_area_struct *vma)
 {
-	lm_mm_vma_close(vma);
 	lm_mem_put(vma->vm_private_data);
 }
 
@@ -239,7 +213,7 @@ static int lm_mmap(struct file *file, struct vm_area_struct *vma)
 	struct lm_adapter *na = smp_load_acquire(&priv->na);
 	struct lm_mem *mem;
 
-	if (!na || READ_ONCE(priv->detached))
+	if (!na)
 		return -ENXIO;
 	mem = priv->mem;
 	if (!(vma->vm_flags & VM_MAYSHARE))
@@ -256,7 +230,6 @@ static int lm_mmap(struct file *file, struct vm_area_struct *vma)
 	vma->vm_ops = &lm_vm_ops;
 	vma->vm_private_data = mem;
 	lm_mem_get(mem);	/* dropped by lm_vm_close() */
-	lm_mm_track(priv, vma);
 	return 0;
 }
 
@@ -305,7 +278,6 @@ err_destroy_wq:
 static void __exit lm_exit(void)
 {
 	misc_deregister(&lm_misc);
-	lm_mm_exit();		/* address-space notifiers freed */
 	destroy_workqueue(lm_wq);	/* runs deferred allocator frees */
 	/*
 	 * Every file is closed (we are unloading) and every driver that used

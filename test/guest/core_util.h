@@ -11,8 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -117,22 +115,6 @@ static inline uint32_t cu_space(struct netmap_ring *r)
 	int64_t d = (int64_t)r->tail - r->head;
 
 	return d < 0 ? d + r->num_slots : d;
-}
-
-/* A line of /sys/module/livemap/parameters/stats, -1 if absent. */
-static inline long cu_stat(const char *key)
-{
-	FILE *f = fopen("/sys/module/livemap/parameters/stats", "r");
-	char line[128];
-	size_t kl = strlen(key);
-	long v = -1;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, kl) && line[kl] == ' ')
-			v = atol(line + kl + 1);
-	if (f)
-		fclose(f);
-	return v;
 }
 
 #endif /* LIVEMAP_CORE_UTIL_H */
