@@ -9,22 +9,36 @@
  *   e1000_ethtool -g IF                 "rx N tx N max_rx N max_tx N"
  *   e1000_ethtool -G IF RX TX           set ring sizes
  *   e1000_ethtool -l IF                 "speed N duplex full|half|unknown"
+ *   e1000_ethtool -W IF PID MS T0 NAME JSON
+ *        sample every MS ms while process PID lives (the first MS ms after
+ *        the start, not over it), one line per sample:
+ *        "ms carrier_changes carrier NAME's-value app_frames", ms counted
+ *        from T0 (CLOCK_BOOTTIME ms, as /proc/uptime), app_frames the last
+ *        "total_pkts" in the file JSON (pkt-gen -T --json), 0 before any,
+ *        NAME "-" for no statistic.  One process instead of a shell loop
+ *        forking a dozen times per sample on the guest's one vCPU, which
+ *        is also the CPU the sampled switch runs on.
  *
  * Exit: 0 ok, 1 the kernel refused (errno printed), 2 usage.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static int fd = -1;
 static const char *ifname;
+
+static void usage(void);
 
 static int eioctl(void *cmd, const char *what)
 {
@@ -91,6 +105,111 @@ static int cmd_stats(const char *only)
 	return n < 0 ? 1 : rc;
 }
 
+static long long boot_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One sysfs value of IF, or -1. */
+static long long if_attr(const char *attr)
+{
+	char path[128], buf[32];
+	ssize_t n;
+	int f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", ifname, attr);
+	f = open(path, O_RDONLY);
+	if (f < 0)
+		return -1;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return strtoll(buf, NULL, 10);
+}
+
+/*
+ * The last "total_pkts":N in the complete lines of JSON; *off is where the
+ * lines not read yet begin (the file only grows while its writer lives).
+ */
+static unsigned long long json_total(const char *json, off_t *off, unsigned long long last)
+{
+	static const char key[] = "\"total_pkts\":";
+	char buf[8192], *line, *nl, *p;
+	ssize_t n;
+	int f = open(json, O_RDONLY);
+
+	if (f < 0)
+		return last;
+	while ((n = pread(f, buf, sizeof(buf) - 1, *off)) > 0) {
+		buf[n] = 0;
+		for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
+			*nl = 0;
+			p = strstr(line, key);
+			if (p)
+				last = strtoull(p + sizeof(key) - 1, NULL, 10);
+		}
+		if (line == buf)	/* no complete line (or one longer than buf) */
+			break;
+		*off += line - buf;
+	}
+	close(f);
+	return last;
+}
+
+static int cmd_watch(char **av)
+{
+	long pid = strtol(av[0], NULL, 10);
+	long every = strtol(av[1], NULL, 10);
+	long long t0 = strtoll(av[2], NULL, 10);
+	const char *stat = av[3], *json = av[4];
+	struct ethtool_gstrings *s = NULL;
+	struct ethtool_stats *v = NULL;
+	unsigned long long tp = 0;
+	off_t off = 0;
+	int i, idx = -1, n = 0;
+
+	if (pid <= 0 || every <= 0 || every > 10000)
+		usage();
+	if (strcmp(stat, "-")) {
+		n = get_stats(&s, &v);
+		for (i = 0; i < n && idx < 0; i++)
+			if (!strncmp((const char *)s->data + (size_t)i * ETH_GSTRING_LEN, stat,
+				     ETH_GSTRING_LEN))
+				idx = i;
+		if (idx < 0) {
+			fprintf(stderr, "e1000_ethtool: no statistic '%s'\n", stat);
+			return 1;
+		}
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* The first sample one period in: not over the process's start. */
+	for (;;) {
+		struct timespec d = { every / 1000, (every % 1000) * 1000000L };
+		long long cc, car;
+
+		nanosleep(&d, NULL);
+		if (kill((pid_t)pid, 0) && errno != EPERM)
+			break;
+		cc = if_attr("carrier_changes");
+		car = if_attr("carrier");
+		tp = json_total(json, &off, tp);
+		printf("%lld %lld %lld ", boot_ms() - t0, cc, car);
+		if (idx >= 0 && !eioctl(v, "ETHTOOL_GSTATS"))
+			printf("%llu", (unsigned long long)v->data[idx]);
+		else
+			printf("-");
+		printf(" %llu\n", tp);
+	}
+	free(s);
+	free(v);
+	return 0;
+}
+
 static int cmd_ring_get(void)
 {
 	struct ethtool_ringparam r = { .cmd = ETHTOOL_GRINGPARAM };
@@ -139,7 +258,8 @@ static int cmd_link(void)
 
 static void usage(void)
 {
-	fputs("usage: e1000_ethtool -i|-S|-g|-l IF | -s IF NAME | -G IF RX TX\n", stderr);
+	fputs("usage: e1000_ethtool -i|-S|-g|-l IF | -s IF NAME | -G IF RX TX\n"
+	      "       e1000_ethtool -W IF PID MS T0 NAME|- JSON\n", stderr);
 	exit(2);
 }
 
@@ -172,6 +292,10 @@ int main(int argc, char **argv)
 		return cmd_ring_set(argv[3], argv[4]);
 	case 'l':
 		return cmd_link();
+	case 'W':
+		if (argc != 8)
+			usage();
+		return cmd_watch(argv + 3);
 	}
 	usage();
 	return 2;
