@@ -331,6 +331,7 @@ static netdev_tx_t lm_e1000_xmit(struct sk_buff *skb, struct net_device *dev)
 	s->skb = skb;
 	s->dma = dma;
 	s->len = bytes;
+	s->bql = true;
 
 	d = lm_tx_desc(r, i);
 	d->buffer_addr = cpu_to_le64(dma);

@@ -62,6 +62,7 @@ struct lm_e1000_slot {
 	dma_addr_t dma;
 	struct sk_buff *skb;
 	u16 len;
+	bool bql;	/* tx: BQL counted this skb (netdev_sent_queue) */
 };
 
 /*
