@@ -127,3 +127,12 @@ tap() {
 
 # stat_of KEY: one of livemap.ko's own counters (allocations, gauges).
 stat_of() { sed -n "s/^$1 //p" /sys/module/livemap/parameters/stats; }
+# stats_of NAME...: their values "/"-separated, from one read of the stats
+# (the kernel takes them under one lock; two reads race a stream that
+# converts lent buffers back meanwhile).
+stats_of() {
+	awk -v names="$*" '{ v[$1] = $2 }
+		END { n = split(names, k, " ")
+		      for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? "/" : ""), v[k[i]]
+		      print "" }' /sys/module/livemap/parameters/stats
+}
