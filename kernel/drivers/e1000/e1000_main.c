@@ -323,7 +323,7 @@ static netdev_tx_t lm_e1000_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (dma_mapping_error(lm_dev(a), dma)) {
 		dev_kfree_skb_any(skb);
 		lm_tx_count_drop(a, &a->tx_drops.dma_failed);
-		return NETDEV_TX_OK;
+		goto drop_kick;
 	}
 
 	bytes = skb->len;
@@ -367,6 +367,11 @@ bad_frame:
 	dev_kfree_skb_any(skb);
 bad_frame_freed:
 	lm_tx_count_drop(a, &a->tx_drops.bad_frame);
+drop_kick:
+	/* The last of a batch: earlier ones posted with xmit_more wait for
+	 * this doorbell (a no-op if none do). */
+	if (!netdev_xmit_more())
+		lm_hl_kick(&r->hl);
 	return NETDEV_TX_OK;
 }
 
