@@ -36,7 +36,7 @@ ip link set eth0 up
 check "eth0 has carrier" wait_until 10 has_carrier eth0
 usleep 1200000
 check "tracefs mounts" mount -t tracefs nodev $T
-tell READY
+tell RX_READY
 wait_for STREAMING 60 || exit 1
 # First register outside the trace: it creates and maps the shared region.
 pkt-gen -f rxseq -i netmap:eth0 -s 1 -d 0.3 -w 5 -T 0 --json >/tmp/pg.0.json 2>/dev/null
@@ -60,15 +60,10 @@ echo nop >$T/current_tracer
 check "the trace holds $FUNC calls" grep -q "$FUNC" /tmp/trace.txt
 send_file /tmp/trace.txt trace.txt
 tell DONE
+wait_for PEER_DONE 60
 EOF2
 }
 
 host() {
-	wait_guest READY 120 || return 1
-	peer_bg "$ARTIFACTS/peer.json" --send 1000000000 --rate 2000 --stream 1 \
-		--dst "$NIC0_MAC" --timeout "$TIMEOUT" --json || return 1
-	tell_guest STREAMING
-	wait_guest DONE "$TIMEOUT"
-	kill -INT "$PEER_PID"
-	wait "$PEER_PID"
+	host_stream 2000 DONE
 }

@@ -128,6 +128,37 @@ static void lm_nm_unmap_rx(struct lm_e1000 *a, struct lm_e1000_slot *s)
 	dma_unmap_single(&a->pdev->dev, s->dma, s->len, DMA_FROM_DEVICE);
 }
 
+/*
+ * Which netmap buffers the rx engine holds for the device: set when rxsync
+ * hands one over (the engine may keep it unposted until the next release)
+ * or when one is posted (POST_NM, CONVERT: the enter's), cleared when it
+ * leaves its descriptor (FRAME to the ring, COPY_TO_SPARE or RECLAIM after
+ * an exit, DROP_NM, RETURN), all cleared when the rings go
+ * (lm_e1000_hl_detach).  A lent buffer stays set until a frame or the
+ * reclaim frees its descriptor.  rxsync refuses a buffer that is set: the
+ * same index released in two slots would have the device write two frames
+ * into one buffer, and after an exit one descriptor would keep a buffer
+ * already back in the pool.
+ */
+static void lm_nm_rx_mark(struct lm_e1000 *a, u32 buf, bool posted)
+{
+	unsigned long *map = smp_load_acquire(&a->nm_posted);
+
+	if (!map || buf >= a->nm_posted_bits)
+		return;
+	if (posted)
+		set_bit(buf, map);
+	else
+		clear_bit(buf, map);
+}
+
+static bool lm_nm_rx_is_posted(struct lm_e1000 *a, u32 buf)
+{
+	unsigned long *map = smp_load_acquire(&a->nm_posted);
+
+	return map && buf < a->nm_posted_bits && test_bit(buf, map);
+}
+
 /* DELIVER: the slot's skb holds a frame of @len for the stack. */
 static void lm_nm_rx_deliver_slot(struct lm_e1000 *a, struct lm_e1000_slot *s,
 				  unsigned int len)
@@ -223,6 +254,7 @@ static void lm_nm_rx_apply(void *ctx, const struct lm_hl_act *act)
 		lm_nm_rx_deliver_slot(a, s, act->len);
 		break;
 	case LM_HL_COPY_TO_SPARE:
+		lm_nm_rx_mark(a, act->buf, false);
 		lm_nm_rx_copy_to_spare(a, act->buf, act->len);
 		break;
 	case LM_HL_COPY_TO_NM:
@@ -236,6 +268,7 @@ static void lm_nm_rx_apply(void *ctx, const struct lm_hl_act *act)
 		struct netmap_ring *ring = a->nm_rx->ring;
 
 		len = min_t(unsigned int, act->len, a->na->lut.buf_size);
+		lm_nm_rx_mark(a, act->buf, false);
 		lm_nm_sync(a, lm_nm_dma(a, act->buf), len, true);
 		WRITE_ONCE(ring->slot[act->kidx].len, len);
 		WRITE_ONCE(ring->slot[act->kidx].flags,
@@ -250,6 +283,7 @@ static void lm_nm_rx_apply(void *ctx, const struct lm_hl_act *act)
 		s->skb = NULL;
 		fallthrough;
 	case LM_HL_POST_NM:
+		lm_nm_rx_mark(a, act->buf, true);
 		s->dma = lm_nm_dma(a, act->buf);
 		lm_nm_sync(a, s->dma, a->na->lut.buf_size, false);
 		lm_nm_post_rx(a, act->slot, s->dma);
@@ -260,12 +294,14 @@ static void lm_nm_rx_apply(void *ctx, const struct lm_hl_act *act)
 		s->skb = NULL;
 		break;
 	case LM_HL_DROP_NM:
+		lm_nm_rx_mark(a, act->buf, false);
 		s->dma = 0;
 		break;
 	case LM_HL_LEND:
 		lm_nm_lend(a, act->buf);
 		break;
 	case LM_HL_RETURN:
+		lm_nm_rx_mark(a, act->buf, false);
 		lm_buf_return(a->na, act->buf);
 		break;
 	case LM_HL_ADOPT:
@@ -273,6 +309,7 @@ static void lm_nm_rx_apply(void *ctx, const struct lm_hl_act *act)
 		break;
 	case LM_HL_RECLAIM:
 		/* Receiver quiesced: a spare takes the lent buffer's place. */
+		lm_nm_rx_mark(a, act->buf, false);
 		*s = lm_nm_spare_pop(a);
 		if (s->skb)
 			lm_nm_post_rx(a, act->slot, s->dma);
@@ -426,6 +463,8 @@ void lm_e1000_hl_detach(struct lm_e1000 *a)
 	spin_unlock_irqrestore(&a->stats_lock, flags);
 	a->rx.hl.slot = NULL;
 	a->tx.hl.slot = NULL;
+	if (a->nm_posted)	/* no descriptor left */
+		bitmap_zero(a->nm_posted, a->nm_posted_bits);
 	while (a->nspare) {
 		struct lm_e1000_slot sp = lm_nm_spare_pop(a);
 
@@ -477,6 +516,16 @@ static int lm_nm_enter_prep(struct lm_e1000 *a, struct lm_kring *kring,
 	memset(p, 0, sizeof(*p));
 	if (kring->nkr_num_slots != n || h >= n)
 		return -EINVAL;
+	/* Sized once by the region's buffer count (a module parameter):
+	 * NAPI reads it without our locks, so it is never replaced. */
+	if (!kr->is_tx && !a->nm_posted) {
+		unsigned long *map = bitmap_zalloc(a->na->lut.nbufs, GFP_KERNEL);
+
+		if (!map)
+			return -ENOMEM;
+		a->nm_posted_bits = a->na->lut.nbufs;
+		smp_store_release(&a->nm_posted, map);
+	}
 	p->rb = kvmalloc_array(n, sizeof(*p->rb), GFP_KERNEL);
 	if (!p->rb)
 		return -ENOMEM;
@@ -544,6 +593,13 @@ static int lm_nm_enter(struct lm_e1000 *a, struct lm_kring *kring,
 	err = lm_hl_enter(kr, rb);
 	if (err)
 		return err;
+	if (!kr->is_tx) {
+		u32 j;
+
+		/* Every ring buffer is the engine's now, posted or not. */
+		for (j = 0; j < kr->n; j++)
+			lm_nm_rx_mark(a, rb[j], true);
+	}
 	kr->off = (kr->off + kr->n - h) % kr->n;
 	lm_hl_kick(kr);
 	kring->nr_hwcur = lm_hl_nm_hwcur(kr);
@@ -635,6 +691,15 @@ static int lm_nm_rxsync(struct lm_kring *kring, unsigned int flags)
 			err = -EINVAL;
 			break;
 		}
+		if (lm_nm_rx_is_posted(a, idx)) {
+			netdev_err_once(a->netdev,
+					"netmap: rx slot %u releases buffer %u, which the NIC already holds (slot not taken)\n",
+					k, idx);
+			err = -EINVAL;
+			break;
+		}
+		/* Marked now: the engine may post it only at the next release. */
+		lm_nm_rx_mark(a, idx, true);
 		lm_hl_rx_release(kr, idx);
 		WRITE_ONCE(slot->flags, READ_ONCE(slot->flags) & ~NS_BUF_CHANGED);
 	}
@@ -1193,6 +1258,9 @@ void lm_e1000_nm_detach(struct lm_e1000 *a)
 {
 	cancel_work_sync(&a->nm_rereg_task);
 	lm_nm_unregister(a);
+	/* The device is down (remove): no descriptor, no NAPI. */
+	bitmap_free(a->nm_posted);
+	a->nm_posted = NULL;
 }
 
 /* ndo_start_xmit with the tx ring in netmap mode: the stack's frames go to

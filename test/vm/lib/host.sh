@@ -74,3 +74,19 @@ peer_bg() {
 	_host_log "@check fail the host peer bound $NIC0_PEER within 10 s"
 	return 1
 }
+
+# host_stream RATE DONE: once the guest says RX_READY, the peer streams
+# numbered frames (stream 1) to NIC0 at RATE/s; STREAMING tells the guest,
+# the stream stops when the guest says DONE, then PEER_DONE.  Its summary
+# lands in $ARTIFACTS/peer.json.
+host_stream() {
+	local rate=$1 done=$2
+	wait_guest RX_READY 120 || return 1
+	peer_bg "$ARTIFACTS/peer.json" --send 1000000000 --rate "$rate" --stream 1 \
+		--dst "$NIC0_MAC" --timeout "$TIMEOUT" --json || return 1
+	tell_guest STREAMING
+	wait_guest "$done" "$TIMEOUT"
+	kill -INT "$PEER_PID"
+	wait "$PEER_PID"
+	tell_guest PEER_DONE
+}

@@ -138,14 +138,7 @@ EOF2
 }
 
 host() {
-	wait_guest RX_READY 120 || return 1
-	peer_bg "$ARTIFACTS/peer.json" --send 1000000000 --rate "$SK_RATE" --stream 1 \
-		--dst "$NIC0_MAC" --timeout "$TIMEOUT" --json || return 1
-	tell_guest STREAMING
-	wait_guest KILLS_DONE "$TIMEOUT"
-	kill -INT "$PEER_PID"
-	wait "$PEER_PID"
-	tell_guest PEER_DONE
+	host_stream "$SK_RATE" KILLS_DONE
 }
 
 after() {

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * e1000_dupbuf - an rx ring of netmap:IF must not hand the NIC a buffer it
+ * already holds: the same buffer index released in two slots (in one sync
+ * or in two) is refused with EINVAL, the slot stays the application's, and
+ * the ring goes on once the slot names a buffer of its own again.
+ *
+ *   e1000_dupbuf netmap:IF   (a stream must be arriving on IF; TAP on stdout)
+ *
+ * What a driver that accepted it would do: post one buffer in two
+ * descriptors, so two frames land in it, and at the exit lend it once and
+ * return it to the pool while the other descriptor still names it.
+ */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include "tap.h"
+#include "core_util.h"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Wait until the application owns at least n slots of r; 0 on timeout. */
+static int wait_frames(struct cu_port *p, struct netmap_ring *r, uint32_t n, double secs)
+{
+	double until = now() + secs;
+
+	while (cu_space(r) < n && now() < until) {
+		struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
+
+		poll(&pfd, 1, 100);
+	}
+	return cu_space(r) >= n;
+}
+
+/* NIOCRXSYNC; 0 or -errno. */
+static int rxsync(struct cu_port *p)
+{
+	return ioctl(p->fd, NIOCRXSYNC, NULL) ? -errno : 0;
+}
+
+/* Release slots up to (not including) slot `to`. */
+static void release_to(struct netmap_ring *r, uint32_t to)
+{
+	r->head = r->cur = to;
+}
+
+int main(int argc, char **argv)
+{
+	const char *name;
+	struct cu_port p;
+	struct netmap_ring *r;
+	uint32_t h, h1, h2, x, own1, got = 0;
+	double until;
+	int err;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: e1000_dupbuf netmap:IF\n");
+		return 2;
+	}
+	name = argv[1];
+	err = cu_open(&p, name, NR_REG_ALL_NIC, 0);
+	ok(!err, "open %s (%d)", name, err);
+	if (err)
+		return done_testing();
+	r = cu_rxring(&p, 0);
+
+	err = wait_frames(&p, r, 4, 10);
+	if (!ok(err, "4 frames arrive (space %u)", cu_space(r)))
+		goto out;
+
+	/* One sync: slot h keeps its buffer x, slot h+1 names x too. */
+	h = r->head;
+	h1 = cu_next(r, h);
+	h2 = cu_next(r, h1);
+	x = r->slot[h].buf_idx;
+	own1 = r->slot[h1].buf_idx;
+	r->slot[h1].buf_idx = x;
+	r->slot[h1].flags |= NS_BUF_CHANGED;
+	release_to(r, h2);
+	is_int(rxsync(&p), -EINVAL, "one sync: buffer %u released in slots %u and %u -> EINVAL",
+	       x, h, h1);
+	/* Slot h was taken; slot h1 was not: the ring's head is back there
+	 * (the core's ring reset on a bad slot), the slot the application's. */
+	is_int(r->head, h1, "slot %u taken, slot %u the application's again (head)", h, h1);
+	r->slot[h1].buf_idx = own1;
+	release_to(r, h2);
+	is_int(rxsync(&p), 0, "slot %u named its own buffer again: the sync takes it", h1);
+	is_int(r->head, h2, "head stays past slot %u", h1);
+
+	/* Two syncs: x is the NIC's since the first; name it again. */
+	if (!ok(wait_frames(&p, r, 2, 10), "2 more frames arrive"))
+		goto out;
+	h = r->head;
+	h1 = cu_next(r, h);
+	own1 = r->slot[h].buf_idx;
+	r->slot[h].buf_idx = x;
+	r->slot[h].flags |= NS_BUF_CHANGED;
+	release_to(r, h1);
+	is_int(rxsync(&p), -EINVAL, "two syncs: buffer %u, handed over before, released again in slot %u -> EINVAL",
+	       x, h);
+	is_int(r->head, h, "slot %u the application's again (head)", h);
+	r->slot[h].buf_idx = own1;
+	release_to(r, h1);
+	is_int(rxsync(&p), 0, "slot %u named its own buffer again: the sync takes it", h);
+	is_int(r->head, h1, "head stays past slot %u", h);
+
+	/* The ring still works: receive for half a second. */
+	until = now() + 0.5;
+	while (now() < until) {
+		struct pollfd pfd = { .fd = p.fd, .events = POLLIN };
+
+		poll(&pfd, 1, 100);
+		got += cu_space(r);
+		release_to(r, r->tail);
+	}
+	err = rxsync(&p);
+	ok(got > 0 && !err, "the ring goes on: %u frames in 0.5 s, last sync %d", got, err);
+out:
+	cu_close(&p);
+	return done_testing();
+}
