@@ -159,6 +159,21 @@ static bool lm_nm_rx_is_posted(struct lm_e1000 *a, u32 buf)
 	return map && buf < a->nm_posted_bits && test_bit(buf, map);
 }
 
+/* Mark (or clear) the buffer of every rx engine slot that has one, or only
+ * of the lent ones.  NAPI off. */
+static void lm_nm_rx_mark_slots(struct lm_e1000 *a, const struct lm_hl_kring *kr,
+				bool posted, bool lent_only)
+{
+	u32 j;
+
+	for (j = 0; j < kr->n; j++) {
+		const struct lm_hl_slot *s = &kr->slot[j];
+
+		if (s->buf && (!lent_only || (s->flags & LM_HL_LENT)))
+			lm_nm_rx_mark(a, s->buf, posted);
+	}
+}
+
 /* DELIVER: the slot's skb holds a frame of @len for the stack. */
 static void lm_nm_rx_deliver_slot(struct lm_e1000 *a, struct lm_e1000_slot *s,
 				  unsigned int len)
@@ -593,13 +608,11 @@ static int lm_nm_enter(struct lm_e1000 *a, struct lm_kring *kring,
 	err = lm_hl_enter(kr, rb);
 	if (err)
 		return err;
-	if (!kr->is_tx) {
-		u32 j;
-
-		/* Every ring buffer is the engine's now, posted or not. */
-		for (j = 0; j < kr->n; j++)
-			lm_nm_rx_mark(a, rb[j], true);
-	}
+	/* Every slot's buffer is the engine's now, posted or not: the ring's,
+	 * or a lent one the ring adopted (its ring buffer went back to the
+	 * pool: not rb[]). */
+	if (!kr->is_tx)
+		lm_nm_rx_mark_slots(a, kr, true, false);
 	kr->off = (kr->off + kr->n - h) % kr->n;
 	lm_hl_kick(kr);
 	kring->nr_hwcur = lm_hl_nm_hwcur(kr);
@@ -934,8 +947,12 @@ static int lm_nm_switch_hitless(struct lm_e1000 *a, struct lm_kring *kring,
 			a->rx_status = E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP;
 			a->rx_errors = 0;
 			a->rx_discard = false;
+			/* The ring's buffers leave with it, but for the lent. */
+			lm_nm_rx_mark_slots(a, kr, false, false);
 		}
 		lm_hl_exit(kr);
+		if (!tx)
+			lm_nm_rx_mark_slots(a, kr, true, true);
 		lm_hl_kick(kr);
 		WRITE_ONCE(*slotp, NULL);
 	}
