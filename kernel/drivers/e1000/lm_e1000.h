@@ -170,7 +170,7 @@ struct lm_e1000 {
 	u16 tx_cmd;			/* POST_NM tx: EOP or not */
 	u32 hl_rot;			/* enter: ring slot of engine ring slot 0 */
 	struct lm_kring *hl_kring;	/* enter: the kring (ADOPT) */
-	unsigned long *nm_posted;	/* rx netmap buffers in a descriptor */
+	unsigned long *nm_posted;	/* rx netmap buffers the engine holds */
 	u32 nm_posted_bits;
 	int tx_budget;
 	unsigned int tx_pkts, tx_bytes;	/* FREE_SKB in stack mode (BQL) */
