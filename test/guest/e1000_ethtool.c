@@ -80,29 +80,50 @@ static int get_stats(struct ethtool_gstrings **strs, struct ethtool_stats **vals
 	return (int)n;
 }
 
+/* Statistic i's name, NUL-terminated, into name[ETH_GSTRING_LEN + 1]. */
+static const char *stat_name(const struct ethtool_gstrings *s, int i, char *name)
+{
+	memcpy(name, s->data + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
+	name[ETH_GSTRING_LEN] = 0;
+	return name;
+}
+
+/* The index of statistic `want` among n, or -1 (said on stderr). */
+static int stat_find(const struct ethtool_gstrings *s, int n, const char *want)
+{
+	char name[ETH_GSTRING_LEN + 1];
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(stat_name(s, i, name), want))
+			return i;
+	if (n >= 0)
+		fprintf(stderr, "e1000_ethtool: no statistic '%s'\n", want);
+	return -1;
+}
+
 static int cmd_stats(const char *only)
 {
 	struct ethtool_gstrings *s = NULL;
 	struct ethtool_stats *v = NULL;
-	int i, n = get_stats(&s, &v), rc = only ? 1 : 0;
+	int i, n = get_stats(&s, &v), rc = n < 0;
 
-	for (i = 0; i < n; i++) {
-		char name[ETH_GSTRING_LEN + 1];
-
-		memcpy(name, s->data + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
-		name[ETH_GSTRING_LEN] = 0;
-		if (!only) {
-			printf("%s %llu\n", name, (unsigned long long)v->data[i]);
-		} else if (!strcmp(name, only)) {
+	if (n >= 0 && only) {
+		i = stat_find(s, n, only);
+		if (i >= 0)
 			printf("%llu\n", (unsigned long long)v->data[i]);
-			rc = 0;
+		rc = i < 0;
+	} else {
+		for (i = 0; i < n; i++) {
+			char name[ETH_GSTRING_LEN + 1];
+
+			printf("%s %llu\n", stat_name(s, i, name),
+			       (unsigned long long)v->data[i]);
 		}
 	}
-	if (only && rc && n >= 0)
-		fprintf(stderr, "e1000_ethtool: no statistic '%s'\n", only);
 	free(s);
 	free(v);
-	return n < 0 ? 1 : rc;
+	return rc;
 }
 
 static long long boot_ms(void)
@@ -171,20 +192,15 @@ static int cmd_watch(char **av)
 	struct ethtool_stats *v = NULL;
 	unsigned long long tp = 0;
 	off_t off = 0;
-	int i, idx = -1, n = 0;
+	int idx = -1, n;
 
 	if (pid <= 0 || every <= 0 || every > 10000)
 		usage();
 	if (strcmp(stat, "-")) {
 		n = get_stats(&s, &v);
-		for (i = 0; i < n && idx < 0; i++)
-			if (!strncmp((const char *)s->data + (size_t)i * ETH_GSTRING_LEN, stat,
-				     ETH_GSTRING_LEN))
-				idx = i;
-		if (idx < 0) {
-			fprintf(stderr, "e1000_ethtool: no statistic '%s'\n", stat);
+		idx = stat_find(s, n, stat);
+		if (idx < 0)
 			return 1;
-		}
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* The first sample one period in: not over the process's start. */
