@@ -136,3 +136,10 @@ stats_of() {
 		      for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? "/" : ""), v[k[i]]
 		      print "" }' /sys/module/livemap/parameters/stats
 }
+# is_lent_only TEXT: a check that every buffer in use is one a NIC holds
+# lent (bufs_in_use == bufs_lent, one read; a missing value fails).
+is_lent_only() {
+	local iul
+	iul=$(stats_of bufs_in_use bufs_lent)
+	is "$iul" "${iul#*/}/${iul#*/}" "$1 (bufs_in_use/bufs_lent, one read)"
+}
