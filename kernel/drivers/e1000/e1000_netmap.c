@@ -131,9 +131,10 @@ static void lm_nm_unmap_rx(struct lm_e1000 *a, struct lm_e1000_slot *s)
 /*
  * Which netmap buffers the rx engine holds for the device: set when rxsync
  * hands one over (the engine may keep it unposted until the next release)
- * or when one is posted (POST_NM, CONVERT: the enter's), cleared when it
- * leaves its descriptor (FRAME to the ring, COPY_TO_SPARE or RECLAIM after
- * an exit, DROP_NM, RETURN), all cleared when the rings go
+ * and for every slot's buffer at enter (all a POST_NM or CONVERT can post
+ * comes from those two), cleared when it leaves its descriptor (FRAME to
+ * the ring, COPY_TO_SPARE or RECLAIM after an exit, DROP_NM, RETURN), all
+ * cleared when the rings go
  * (lm_e1000_hl_detach).  A lent buffer stays set until a frame or the
  * reclaim frees its descriptor.  rxsync refuses a buffer that is set: the
  * same index released in two slots would have the device write two frames
@@ -298,7 +299,6 @@ static void lm_nm_rx_apply(void *ctx, const struct lm_hl_act *act)
 		s->skb = NULL;
 		fallthrough;
 	case LM_HL_POST_NM:
-		lm_nm_rx_mark(a, act->buf, true);
 		s->dma = lm_nm_dma(a, act->buf);
 		lm_nm_sync(a, s->dma, a->na->lut.buf_size, false);
 		lm_nm_post_rx(a, act->slot, s->dma);
