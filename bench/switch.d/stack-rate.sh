@@ -58,8 +58,7 @@ host() {
 			>"$ARTIFACTS/peer$k.json"
 		sent=$(json_get "$ARTIFACTS/peer$k.json" sent)
 		refused=$(json_get "$ARTIFACTS/peer$k.json" refused)
-		local deadline=$((SECONDS + 30))
-		until [ -n "$(guest_value "step$k")" ] || ((SECONDS > deadline)); do sleep 0.1; done
+		wait_guest_value "step$k" 30
 		valid=$(guest_value "step$k")
 		diag "$(printf '%6d frames/s: sent %d refused %d received %s' "$r" "$sent" "$refused" "${valid:--}")"
 		if [ "$refused" = 0 ] && [ "$valid" = "$sent" ] && [ -z "$lossy" ]; then

@@ -156,7 +156,8 @@ int lm_host_txsync(struct lm_kring *kring, unsigned int flags)
 		}
 		skb_put_data(skb, buf, len);
 		skb->protocol = eth_type_trans(skb, na->ifp);
-		netif_rx(skb);
+		if (netif_rx(skb) != NET_RX_SUCCESS)	/* backlog full */
+			lm_stat_inc(host_tx_drops);
 	}
 	kring->nr_hwcur = k;
 	kring->nr_hwtail = lm_prev(k, n);

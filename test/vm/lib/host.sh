@@ -54,6 +54,13 @@ guest_value() {
 	sed -n "s/^@value $1 //p" "$VMDIR/ctl.log" | tail -n 1
 }
 
+# wait_guest_value KEY SECS: wait up to SECS s for the guest to report KEY
+# (the caller's checks then find it, or fail on its absence).
+wait_guest_value() {
+	local deadline=$((SECONDS + $2))
+	until [ -n "$(guest_value "$1")" ] || ((SECONDS > deadline)); do sleep 0.1; done
+}
+
 # json_get FILE KEY: a numeric field from the last JSON line holding "KEY":
 # (flat extraction, enough for the fields our tools print).
 json_get() {

@@ -26,6 +26,11 @@ GUEST_IP=$GUEST_IP
 PEER_IP=$PEER_IP
 EOF2
 	cat <<'EOF2'
+# icmp_count NAME: one counter of the Icmp line of /proc/net/snmp.
+icmp_count() {
+	awk -v k="$1" '$1 == "Icmp:" { if (!n) { n = split($0, h) } else for (i = 2; i <= n; i++) if (h[i] == k) print $i }' /proc/net/snmp
+}
+
 check "livemap core loads" lm_insmod livemap
 check "livemap_e1000 loads" lm_insmod livemap_e1000
 check "eth0 appears" wait_until 10 test -e /sys/class/net/eth0
@@ -47,6 +52,10 @@ send_file /tmp/hold.json hold.json
 value hold_pkts "$(grep -o '"pkts":[0-9]*' /tmp/hold.json | tail -n 1 | cut -d: -f2)"
 
 # The bridge: NIC rx -> host tx ring -> stack, stack -> host rx ring -> NIC tx.
+hd0=$(stats_of host_drops host_tx_drops)
+ie0=$(icmp_count InEchos)
+or0=$(icmp_count OutEchoReps)
+tx0=$(cat /sys/class/net/eth0/statistics/tx_packets)
 bridge -i netmap:eth0 -i netmap:eth0^ -d 120 --json >/tmp/br.json 2>/tmp/br.err &
 brpid=$!
 usleep 800000
@@ -59,6 +68,13 @@ usleep 500000
 ip neigh flush dev eth0
 check "the guest pings the peer through the bridge" ping -c 3 -w 5 "$PEER_IP"
 wait_for PEER_DONE 60
+# Where a missing reply was lost: the stack's own counters, the host rings'.
+value in_echos $(($(icmp_count InEchos) - ie0))
+value out_echo_reps $(($(icmp_count OutEchoReps) - or0))
+hd1=$(stats_of host_drops host_tx_drops)
+value host_drops $((${hd1%/*} - ${hd0%/*}))
+value host_tx_drops $((${hd1#*/} - ${hd0#*/}))
+value nic_tx $(($(cat /sys/class/net/eth0/statistics/tx_packets) - tx0))
 kill -INT $brpid
 wait $brpid
 send_file /tmp/br.json br.json
@@ -79,7 +95,7 @@ ping_peer() {
 }
 
 host() {
-	local f n sent replies deadline
+	local f n sent replies
 	local interval=$((1000 / PING_RATE))
 
 	# Control: ARP unanswered, then echo requests (sent to the known MAC) unanswered.
@@ -97,8 +113,7 @@ host() {
 		"held without a bridge: 20 echo requests to the guest's MAC, 0 replies"
 	n=$((n + $(json_get "$f" tx_frames)))
 	tell_guest HOLD_DONE
-	deadline=$((SECONDS + 30))
-	until [ -n "$(guest_value hold_pkts)" ] || ((SECONDS > deadline)); do sleep 0.1; done
+	wait_guest_value hold_pkts 30
 	is "$(guest_value hold_pkts)" "$n" \
 		"...while pkt-gen on netmap:eth0 received exactly the $n frames the peer sent"
 
@@ -124,14 +139,20 @@ host() {
 	check "the guest's own ARP request for $PEER_IP was answered" \
 		test "$(json_get "$f" arp_answered)" -ge 1
 	check "the guest's pings were answered" test "$(json_get "$f" echo_answered)" -ge 3
+	wait_guest_value host_tx_drops 30
+	is "$(guest_value in_echos)/$(guest_value out_echo_reps)" "$sent/$sent" \
+		"the guest's stack counted $sent echo requests in, $sent replies out (Icmp InEchos/OutEchoReps)"
+	is "$(guest_value host_drops)/$(guest_value host_tx_drops)" 0/0 \
+		"no frame dropped between the host rings and the stack (host_drops/host_tx_drops)"
 	diag "rtt min/avg/max $(json_get "$f" rtt_min_ms)/$(json_get "$f" rtt_avg_ms)/$(json_get "$f" rtt_max_ms) ms"
 
-	deadline=$((SECONDS + 60))
-	until [ -n "$(guest_value br_b_to_a)" ] || ((SECONDS > deadline)); do sleep 0.1; done
-	diag "bridge: NIC -> host $(guest_value br_a_to_b) frames, host -> NIC $(guest_value br_b_to_a); peer sent $(json_get "$f" tx_frames), received $(json_get "$f" frames)"
+	wait_guest_value br_b_to_a 60
+	diag "bridge: NIC -> host $(guest_value br_a_to_b) frames, host -> NIC $(guest_value br_b_to_a) (NIC sent $(guest_value nic_tx)); peer sent $(json_get "$f" tx_frames), received $(json_get "$f" frames)"
 	# Nothing but the peer sends to the guest: NIC -> host is exactly its frames.
 	is "$(guest_value br_a_to_b)" "$(json_get "$f" tx_frames)" \
 		"bridge NIC -> stack carried exactly the frames the peer sent"
 	check "bridge stack -> NIC carried every frame the peer received" \
 		test "$(guest_value br_b_to_a)" -ge "$(json_get "$f" frames)"
+	is "$(guest_value nic_tx)" "$(guest_value br_b_to_a)" \
+		"the NIC's txsync sent every frame the bridge gave it (tx_packets)"
 }

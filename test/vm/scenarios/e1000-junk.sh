@@ -55,8 +55,7 @@ host() {
 		cp "$VMDIR/peer-$mtu.json" "$ARTIFACTS/" 2>/dev/null
 		f=$VMDIR/peer-$mtu.json
 		is "$(json_get "$f" sent)" 5000 "MTU $mtu: peer sent 5000 valid frames"
-		local deadline=$((SECONDS + 60))
-		until [ -n "$(guest_value "lost_$mtu")" ] || ((SECONDS > deadline)); do sleep 0.1; done
+		wait_guest_value "lost_$mtu" 60
 		is "$(guest_value "valid_$mtu")/$(guest_value "lost_$mtu")" 5000/0 \
 			"MTU $mtu: every valid frame arrived, none lost"
 		tell_guest "DONE_$mtu"

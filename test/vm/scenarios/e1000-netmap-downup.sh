@@ -43,8 +43,7 @@ host() {
 	"$PEER" --vm "$NIC0_VM" --bind "$NIC0_PEER" --send 20000 --rate 2000 --stream 1 \
 		--dst "$NIC0_MAC" --timeout 60 --json >"$VMDIR/peer.json"
 	cp "$VMDIR/peer.json" "$ARTIFACTS/" 2>/dev/null
-	local deadline=$((SECONDS + 60))
-	until [ -n "$(guest_value valid)" ] || ((SECONDS > deadline)); do sleep 0.1; done
+	wait_guest_value valid 60
 	local sent refused
 	sent=$(json_get "$VMDIR/peer.json" sent)
 	refused=$(json_get "$VMDIR/peer.json" refused)

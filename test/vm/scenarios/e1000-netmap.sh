@@ -100,8 +100,7 @@ host() {
 	cp "$f" "$ARTIFACTS/" 2>/dev/null
 	is "$(json_get "$f" sent)/$(json_get "$f" refused)" 100000/0 \
 		"peer: 100000 frames at $RATE/s, none refused by QEMU"
-	local deadline=$((SECONDS + 60))
-	until [ -n "$(guest_value nm_rx_reorder)" ] || ((SECONDS > deadline)); do sleep 0.1; done
+	wait_guest_value nm_rx_reorder 60
 	is "$(guest_value nm_rx_valid)" 100000 "netmap rxseq received all 100000 frames"
 	is "$(guest_value nm_rx_lost)/$(guest_value nm_rx_dup)/$(guest_value nm_rx_reorder)" 0/0/0 \
 		"netmap rxseq: 0 lost / 0 duplicated / 0 reordered"

@@ -57,8 +57,7 @@ host() {
 	is "$(json_get "$f" lost)/$(json_get "$f" dup)/$(json_get "$f" reorder)" 0/0/0 \
 		"peer: 0 lost / 0 duplicated / 0 reordered"
 
-	deadline=$((SECONDS + 30))
-	until [ -n "$(guest_value rx_lost)" ] || ((SECONDS > deadline)); do sleep 0.1; done
+	wait_guest_value rx_lost 30
 	is "$(guest_value rx_valid)" 10000 "guest stack received all 10000 frames the peer sent"
 	is "$(guest_value rx_lost)" 0 "guest reader: 0 lost"
 }

@@ -49,7 +49,6 @@ host() {
 		"peer: 0 lost / 0 duplicated / 0 reordered"
 
 	# The guest reader's verdict, read back from its JSON.
-	local deadline=$((SECONDS + 30))
-	until [ -n "$(guest_value rx_valid)" ] || ((SECONDS > deadline)); do sleep 0.1; done
+	wait_guest_value rx_valid 30
 	is "$(guest_value rx_valid)" 10000 "guest stack received all 10000 frames the peer sent"
 }
