@@ -156,7 +156,7 @@ static int lm_register(struct lm_priv *priv, const char *uname,
 		       struct nmreq_register *req)
 {
 	const char *name = lm_port_name(uname);
-	u32 ntotal[2], i, nif, want, got, head = 0;
+	u32 ntotal[2], bound[2] = { 0, 0 }, i, nif, want, got, head = 0;
 	struct netmap_if *nifp;
 	struct lm_reg_range r;
 	struct lm_adapter *na;
@@ -213,18 +213,25 @@ static int lm_register(struct lm_priv *priv, const char *uname,
 	if (err)
 		goto err_put_mem;
 
+	/* Bound krings per type, to undo after switch_end(): an unbind
+	 * syncs, and a sync may take the lock the driver holds across. */
+	err = 0;
+	if (na->ops->switch_begin)
+		na->ops->switch_begin(na);
 	for (t = LM_TX; t <= LM_RX; t++) {
-		for (i = r.first[t]; i < r.last[t]; i++) {
+		for (i = r.first[t]; i < r.last[t] && !err; i++) {
 			err = lm_kring_bind(lm_kring(na, t, i), mem,
 					    req->nr_flags & NR_EXCLUSIVE);
-			if (err) {
-				lm_unbind_range(na, t, r.first[t], i);
-				if (t == LM_RX)
-					lm_unbind_range(na, LM_TX, r.first[LM_TX],
-							r.last[LM_TX]);
-				goto err_put_mem;
-			}
+			if (!err)
+				bound[t]++;
 		}
+	}
+	if (na->ops->switch_end)
+		na->ops->switch_end(na);
+	if (err) {
+		lm_unbind_range(na, LM_RX, r.first[LM_RX], r.first[LM_RX] + bound[LM_RX]);
+		lm_unbind_range(na, LM_TX, r.first[LM_TX], r.first[LM_TX] + bound[LM_TX]);
+		goto err_put_mem;
 	}
 
 	ntotal[LM_TX] = lm_num_krings(na, LM_TX);

@@ -205,7 +205,14 @@ int lm_kring_bind(struct lm_kring *kring, struct lm_mem *mem, bool excl)
 		kring->ring->head = kring->rhead;
 		kring->ring->cur = kring->rcur;
 		kring->ring->tail = kring->rtail;
-		mutex_lock(&kring->sync_lock);
+		/*
+		 * Inside a register's switch_begin/end the driver may hold its
+		 * ring lock, which a sync takes under sync_lock.  No sync can
+		 * hold this kring's sync_lock (no file has it bound yet), so
+		 * the reverse order here cannot deadlock: a subclass tells
+		 * lockdep so.
+		 */
+		mutex_lock_nested(&kring->sync_lock, SINGLE_DEPTH_NESTING);
 		set_bit(LM_KRF_ON, &kring->flags);
 		mutex_unlock(&kring->sync_lock);
 		na->active_krings++;

@@ -187,6 +187,18 @@ struct lm_adapter_ops {
 	 */
 	void (*kring_off)(struct lm_kring *kring);
 
+	/*
+	 * Optional: bracket the kring_on() calls of one register (every
+	 * kring one file binds), lm_core_lock held; switch_end() follows
+	 * every switch_begin(), also when a kring_on() failed.  A driver
+	 * whose rings share what a switch must pause (one NAPI context for
+	 * tx and rx, say) pauses it once here rather than once per kring.
+	 * No sync of the adapter's krings may be assumed to run between the
+	 * two (the driver may hold its ring lock across them).
+	 */
+	void (*switch_begin)(struct lm_adapter *na);
+	void (*switch_end)(struct lm_adapter *na);
+
 	/* Move slots, see "Index conventions" above. */
 	int (*txsync)(struct lm_kring *kring, unsigned int flags);
 	int (*rxsync)(struct lm_kring *kring, unsigned int flags);

@@ -45,6 +45,23 @@ static void lm_irq_enable(struct lm_e1000 *a)
 	e1k_flush(a);
 }
 
+/*
+ * Have NAPI run soon, on the CPU the IRQ is affine to, after it was
+ * disabled for a while (a netmap switch, the idle reclaim).  ICS sets the
+ * causes as the device would (13.4.19), but raises the interrupt only if
+ * unmasked, and the mask may have been left all clear: a poll that used
+ * its whole budget while napi_disable() waited was completed by the core
+ * (not by us, so no IMS write).  Hence IMS first.  A poll scheduled in
+ * between masks again; our IMS write then costs it one interrupt, which
+ * finds NAPI scheduled and marks it missed: it polls once more.
+ */
+void lm_e1000_irq_kick(struct lm_e1000 *a)
+{
+	e1k_wr32(a, E1000_IMS, LM_E1000_IMS);
+	e1k_wr32(a, E1000_ICS, E1000_INT_RXT0 | E1000_INT_TXDW);
+	e1k_flush(a);
+}
+
 static void lm_irq_disable(struct lm_e1000 *a)
 {
 	e1k_wr32(a, E1000_IMC, E1000_INT_ALL);

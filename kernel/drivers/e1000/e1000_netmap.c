@@ -498,14 +498,15 @@ void lm_e1000_hl_detach(struct lm_e1000 *a)
  * (j + nr_hwcur) mod n: the engine starts its ring at slot 0, a kring that
  * is re-entered after a reset keeps its position (see lm_nm_enter).
  *
- * This runs with NAPI still on, so the spares go into p->sp, private to
- * us: stack-mode NAPI pops a->spare[] and lowers the engine's spare count
- * whenever a frame lands in a slot still lent from the last exit, tops
- * the reserve up (spare_reserve), and nothing it touches may change under
- * it.  lm_nm_spares_commit() hands them over once NAPI is off.  The count
- * is an estimate for the same reason: the commit takes what the engine
- * then needs, allocating any missing, and lm_nm_prep_free() frees the
- * rest.
+ * A ring switched alone prepares with NAPI still on, so the spares go
+ * into p->sp, private to us: stack-mode NAPI pops a->spare[] and lowers
+ * the engine's spare count whenever a frame lands in a slot still lent
+ * from the last exit, tops the reserve up (spare_reserve), and nothing it
+ * touches may change under it.  lm_nm_spares_commit() hands them over
+ * once NAPI is off.  The count is an estimate for the same reason: the
+ * commit takes what the engine then needs, allocating any missing, and
+ * lm_nm_prep_free() frees the rest.  (Inside a register's switch_begin/
+ * switch_end NAPI is off already and the estimate is exact.)
  */
 struct lm_nm_prep {
 	u32 *rb;			/* the ring's buffers, rotated by nr_hwcur */
@@ -859,13 +860,15 @@ out:
 	return err;
 }
 
-/* NAPI was disabled for the switch: run it once so that whatever
- * completed meanwhile is seen (nothing else may raise an interrupt). */
-static void lm_nm_kick_napi(struct lm_e1000 *a)
+/* The end of a hitless switch (ring_lock held, NAPI off): NAPI back on. */
+static void lm_nm_resume(struct lm_e1000 *a)
 {
-	local_bh_disable();
-	napi_schedule(&a->napi);
-	local_bh_enable();
+	/* Before NAPI runs again: an rx exit's deliveries (process context)
+	 * counted into what NAPI writes. */
+	lm_e1000_rx_stats_flush(a);
+	napi_enable(&a->napi);
+	/* An interrupt taken while NAPI was off found it so: raise one. */
+	lm_e1000_irq_kick(a);
 }
 
 /*
@@ -886,10 +889,14 @@ static int lm_nm_switch_hitless(struct lm_e1000 *a, struct lm_kring *kring,
 	struct lm_hl_kring *kr = tx ? &a->tx.hl : &a->rx.hl;
 	struct net_device *dev = a->netdev;
 	struct netdev_queue *txq = netdev_get_tx_queue(dev, 0);
+	/* Inside lm_nm_switch_begin/end: ring_lock held, and NAPI stays off
+	 * from the first ring's switch to switch_end. */
+	bool batch = a->nm_batch;
 	struct lm_nm_prep p = {};
 	int err = 0;
 
-	mutex_lock(&a->ring_lock);
+	if (!batch)
+		mutex_lock(&a->ring_lock);
 	if (on) {
 		err = lm_nm_can_enter(a, kring);
 		if (err)
@@ -909,7 +916,10 @@ static int lm_nm_switch_hitless(struct lm_e1000 *a, struct lm_kring *kring,
 			goto unlock;
 	}
 
-	napi_disable(&a->napi);
+	if (!batch || !a->nm_batch_napi_off)
+		napi_disable(&a->napi);
+	if (batch)
+		a->nm_batch_napi_off = true;
 	/*
 	 * The one queue's xmit lock keeps lm_e1000_xmit() out (the watchdog
 	 * takes it too).  Not netif_tx_lock_bh(): its freeze and unfreeze
@@ -964,15 +974,47 @@ static int lm_nm_switch_hitless(struct lm_e1000 *a, struct lm_kring *kring,
 		if (on)
 			netif_wake_queue(dev);
 	}
-	/* Before NAPI runs again: it writes the same counters. */
-	if (!tx)
-		lm_e1000_rx_stats_flush(a);
-	napi_enable(&a->napi);
-	lm_nm_kick_napi(a);
+	if (!batch)
+		lm_nm_resume(a);
 unlock:
-	mutex_unlock(&a->ring_lock);
+	if (!batch)
+		mutex_unlock(&a->ring_lock);
 	lm_nm_prep_free(a, &p);
 	return err;
+}
+
+/*
+ * One register binds tx and rx, which share one NAPI context: the core
+ * brackets their kring_on() calls (lm_core.h), and NAPI pauses once for
+ * both, from the first ring's switch (after its preparation, with NAPI
+ * still on) to switch_end, with one kick after.  A register that switches
+ * no ring (NR_REG_NULL, host rings only, rings another file holds) never
+ * pauses it.  ring_lock is held across: up/down and the idle reclaim
+ * wait, and so do the syncs of rings other files hold.  Reset mode
+ * switches per ring, under RTNL: nothing to share.
+ */
+static void lm_nm_switch_begin(struct lm_adapter *na)
+{
+	struct lm_e1000 *a = na->drv_priv;
+
+	if (!lm_nm_hitless())
+		return;
+	mutex_lock(&a->ring_lock);
+	a->nm_batch = true;
+	a->nm_batch_napi_off = false;
+}
+
+static void lm_nm_switch_end(struct lm_adapter *na)
+{
+	struct lm_e1000 *a = na->drv_priv;
+
+	if (!a->nm_batch)
+		return;
+	if (a->nm_batch_napi_off)
+		lm_nm_resume(a);
+	a->nm_batch = false;
+	a->nm_batch_napi_off = false;
+	mutex_unlock(&a->ring_lock);
 }
 
 /* ------------------------------------------------------ idle reclaim */
@@ -1125,7 +1167,7 @@ enable:
 	lm_e1000_rx_refill(a, false);
 	lm_e1000_rx_stats_flush(a);
 	napi_enable(&a->napi);
-	lm_nm_kick_napi(a);
+	lm_e1000_irq_kick(a);
 	if (!err)
 		netdev_info(dev, "idle reclaim: %u rx slots back to the stack in %llu us (receiver off %llu us)\n",
 			    *reclaimed, (t_on - t0) / NSEC_PER_USEC,
@@ -1200,6 +1242,8 @@ static void lm_nm_kring_off(struct lm_kring *kring)
 static const struct lm_adapter_ops lm_e1000_nm_ops = {
 	.kring_on	= lm_nm_kring_on,
 	.kring_off	= lm_nm_kring_off,
+	.switch_begin	= lm_nm_switch_begin,
+	.switch_end	= lm_nm_switch_end,
 	.txsync		= lm_nm_txsync,
 	.rxsync		= lm_nm_rxsync,
 };

@@ -159,6 +159,9 @@ struct lm_e1000 {
 	/* Rings and descriptors vs. txsync/rxsync: held by up/down and by
 	 * the syncs (which run in process context). Innermost lock. */
 	struct mutex ring_lock;
+	/* Between switch_begin and switch_end (lm_core_lock held): ring_lock
+	 * held; NAPI off once a ring has switched (nm_batch_napi_off). */
+	bool nm_batch, nm_batch_napi_off;
 	struct work_struct nm_rereg_task;
 
 	/* Hitless engine context (apply callbacks, e1000_netmap.c). */
@@ -300,6 +303,7 @@ bool lm_e1000_rx_alloc(struct lm_e1000 *a, struct lm_e1000_slot *s, bool in_napi
 void lm_e1000_rx_deliver(struct lm_e1000 *a, struct sk_buff *skb, unsigned int len);
 bool lm_e1000_rx_frame_ok(struct lm_e1000 *a, unsigned int len);
 void lm_e1000_rx_stats_flush(struct lm_e1000 *a);
+void lm_e1000_irq_kick(struct lm_e1000 *a);
 void lm_e1000_hl_stats(struct lm_e1000 *a, struct lm_e1000_sw_stats *sw);
 netdev_tx_t lm_e1000_nm_host_xmit(struct lm_e1000 *a, struct sk_buff *skb);
 void lm_e1000_nm_notify(struct lm_e1000 *a, bool tx);
