@@ -94,6 +94,23 @@ ip link set eth0 up
 check "eth0 has carrier" wait_until 10 has_carrier eth0
 usleep 1200000		# QEMU's e1000 holds rx for 1 s after open's RCTL write
 
+# Two vCPUs or more (LM_SMP=2): placed as one deploys a netmap application.
+# The stream's side on CPU 0 (eth0's interrupt, hence NAPI, the stack's
+# reader and writer, the sampler, this shell), pkt-gen alone on CPU 1.  The
+# register call then costs what the switch costs, not whatever the stack's
+# work the scheduler runs in its middle on one vCPU; and NAPI really runs
+# beside the switch (the ring lock, NAPI off, the ICS kick across CPUs).
+ncpu=$(grep -c '^processor' /proc/cpuinfo)
+value ncpu "$ncpu"
+APP_CPU=""
+if [ "$ncpu" -ge 2 ]; then
+	irq=$(awk '$NF == "eth0" { sub(":", "", $1); print $1 }' /proc/interrupts)
+	check "eth0's interrupt (IRQ ${irq:-?}) on CPU 0" \
+		sh -c "[ -n '$irq' ] && echo 1 >/proc/irq/$irq/smp_affinity"
+	check "this shell and what it starts on CPU 0" taskset -p 1 $$
+	APP_CPU="taskset 2"
+fi
+
 copy_stat=""
 for s in $COPY_STATS; do
 	if e1000_ethtool -s eth0 "$s" >/dev/null 2>&1; then copy_stat=$s; break; fi
@@ -127,7 +144,7 @@ while [ "$c" -le "$CYCLES" ]; do
 	cc0=$(cc)
 	cp0=$(copies)
 	t0=$(ms)
-	pkt-gen -f rxseq -i netmap:eth0 -s 1 -d "$HOLD" -w "$WAITLINK" -T 50 --json \
+	$APP_CPU pkt-gen -f rxseq -i netmap:eth0 -s 1 -d "$HOLD" -w "$WAITLINK" -T 50 --json \
 		--seqlog /tmp/nm.$c.seqlog >/tmp/pg.$c.json 2>/tmp/pg.$c.err &
 	pg=$!
 	# Samples while the application holds the port: "ms carrier_changes
@@ -307,7 +324,7 @@ after() {
 				c, ce, cx, off, $2, $3, $7, $9, o, f, cl, cp, ch, $10, rc }' \
 			"$ARTIFACTS/switchstat.tsv" >>"$tsv"
 	done
-	diag "switch_mode=$SW_MODE, $SW_CYCLES cycles, $SW_RATE frames/s, hold ${SW_HOLD}s"
+	diag "switch_mode=$SW_MODE, $SW_CYCLES cycles, $SW_RATE frames/s, hold ${SW_HOLD}s, $(guest_value ncpu) vCPU(s)"
 	column -t -s $'\t' "$tsv" | while IFS= read -r l; do diag "$l"; done
 
 	local ccsum tx_sent peer_valid hd
@@ -319,6 +336,7 @@ after() {
 		echo "mode $SW_MODE"
 		echo "cycles $SW_CYCLES"
 		echo "rate $SW_RATE"
+		echo "ncpu $(guest_value ncpu)"
 		echo "sent $extent"
 		echo "refused $refused"
 		echo "carrier_changes $ccsum"
