@@ -143,3 +143,21 @@ is_lent_only() {
 	iul=$(stats_of bufs_in_use bufs_lent)
 	is "$iul" "${iul#*/}/${iul#*/}" "$1 (bufs_in_use/bufs_lent, one read)"
 }
+
+# place_app_cpu IF: with two vCPUs or more, place as one deploys a netmap
+# application: IF's interrupt (hence NAPI), this shell and all it starts on
+# CPU 0; APP_CPU ("taskset MASK" of the last CPU) runs a command there
+# alone.  A register call timed there costs what the switch costs, not
+# the stack work a scheduler would run in its middle on one vCPU.  With
+# one vCPU APP_CPU is empty.  Sets ncpu.
+place_app_cpu() {
+	local irq
+	ncpu=$(grep -c '^processor' /proc/cpuinfo)
+	APP_CPU=""
+	[ "$ncpu" -ge 2 ] || return 0
+	irq=$(awk -v i="$1" '$NF == i { sub(":", "", $1); print $1 }' /proc/interrupts)
+	check "$1's interrupt (IRQ ${irq:-?}) on CPU 0" \
+		sh -c "[ -n '$irq' ] && echo 1 >/proc/irq/$irq/smp_affinity"
+	check "this shell and what it starts on CPU 0" taskset -p 1 $$
+	APP_CPU="taskset $(printf '%x' $((1 << (ncpu - 1))))"
+}

@@ -94,22 +94,10 @@ ip link set eth0 up
 check "eth0 has carrier" wait_until 10 has_carrier eth0
 usleep 1200000		# QEMU's e1000 holds rx for 1 s after open's RCTL write
 
-# Two vCPUs or more (LM_SMP=2): placed as one deploys a netmap application.
-# The stream's side on CPU 0 (eth0's interrupt, hence NAPI, the stack's
-# reader and writer, the sampler, this shell), pkt-gen alone on CPU 1.  The
-# register call then costs what the switch costs, not whatever the stack's
-# work the scheduler runs in its middle on one vCPU; and NAPI really runs
-# beside the switch (the ring lock, NAPI off, the ICS kick across CPUs).
-ncpu=$(grep -c '^processor' /proc/cpuinfo)
+# Two vCPUs or more: the stream's side on CPU 0, pkt-gen alone on the last
+# (place_app_cpu); NAPI then really runs beside the switch.
+place_app_cpu eth0
 value ncpu "$ncpu"
-APP_CPU=""
-if [ "$ncpu" -ge 2 ]; then
-	irq=$(awk '$NF == "eth0" { sub(":", "", $1); print $1 }' /proc/interrupts)
-	check "eth0's interrupt (IRQ ${irq:-?}) on CPU 0" \
-		sh -c "[ -n '$irq' ] && echo 1 >/proc/irq/$irq/smp_affinity"
-	check "this shell and what it starts on CPU 0" taskset -p 1 $$
-	APP_CPU="taskset 2"
-fi
 
 copy_stat=""
 for s in $COPY_STATS; do
