@@ -860,11 +860,12 @@ out:
 	return err;
 }
 
-/* The end of a hitless switch (ring_lock held, NAPI off): NAPI back on. */
+/* The end of a hitless switch or of an idle reclaim (ring_lock held,
+ * NAPI off): NAPI back on. */
 static void lm_nm_resume(struct lm_e1000 *a)
 {
-	/* Before NAPI runs again: an rx exit's deliveries (process context)
-	 * counted into what NAPI writes. */
+	/* Before NAPI runs again: the deliveries in process context (an rx
+	 * exit's, the reclaim's clean) counted into what NAPI writes. */
 	lm_e1000_rx_stats_flush(a);
 	napi_enable(&a->napi);
 	/* An interrupt taken while NAPI was off found it so: raise one. */
@@ -1165,9 +1166,7 @@ enable:
 	 * allocation is retried by NAPI, as in stack mode.
 	 */
 	lm_e1000_rx_refill(a, false);
-	lm_e1000_rx_stats_flush(a);
-	napi_enable(&a->napi);
-	lm_e1000_irq_kick(a);
+	lm_nm_resume(a);
 	if (!err)
 		netdev_info(dev, "idle reclaim: %u rx slots back to the stack in %llu us (receiver off %llu us)\n",
 			    *reclaimed, (t_on - t0) / NSEC_PER_USEC,
