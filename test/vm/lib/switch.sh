@@ -65,8 +65,6 @@ EOF2
 	cat <<'EOF2'
 ms() { read -r _u _ </proc/uptime; _u=${_u%.*}${_u#*.}; echo $((_u * 10)); }	# 10 ms resolution
 cc() { cat /sys/class/net/eth0/carrier_changes; }
-host_drops() { sed -n 's/^host_drops //p' /sys/module/livemap/parameters/stats 2>/dev/null; }
-core_stat() { sed -n "s/^$1 //p" /sys/module/livemap/parameters/stats; }
 
 check "livemap loads" lm_insmod livemap || exit 1
 # The driver must implement the mode: a value it does not know makes
@@ -109,11 +107,11 @@ ring=$(e1000_ethtool -g eth0 | cut -d' ' -f2)
 value ring_size "$ring"
 if [ "$WARMUP" = 1 ]; then
 	pkt-gen -f rx -i netmap:eth0 -d 0.2 -w "$WAITLINK" -T 0 >/dev/null 2>&1
-	check "warm-up: the shared region exists before the stream ($(core_stat mem_alloc) created)" \
-		test "$(core_stat mem_alloc)" -ge 1
+	check "warm-up: the shared region exists before the stream ($(stat_of mem_alloc) created)" \
+		test "$(stat_of mem_alloc)" -ge 1
 fi
 cc_start=$(cc)
-hd0=$(host_drops)
+hd0=$(stat_of host_drops 2>/dev/null)
 
 # Stopped with SIGINT once the peer has stopped: the stack gets nothing for
 # seconds at a time in netmap mode (and through a reset), so no --idle.
@@ -205,7 +203,7 @@ wait_for PEER_DONE 60
 usleep 1000000		# the peer's last frames drain through QEMU's queue
 kill -INT $rxpid
 wait $rxpid
-hd1=$(host_drops)
+hd1=$(stat_of host_drops 2>/dev/null)
 value reg_field "${reg_field:-open_ms}"
 value tx_sent "$(grep -o '"sent":[0-9]*' /tmp/tx.json | tail -n 1 | cut -d: -f2)"
 value host_drops "$([ -n "$hd0" ] && [ -n "$hd1" ] && echo $((hd1 - hd0)) || echo -)"
@@ -228,8 +226,8 @@ e1000_ethtool -S eth0 >/tmp/ethtool-S.txt && send_file /tmp/ethtool-S.txt ethtoo
 # After unload every netmap buffer is back (issue 5: no memory held by a
 # NIC outlives the driver).
 check "livemap_e1000 unloads" rmmod livemap_e1000
-is "$(core_stat pages_free)/$(core_stat mem_free)/$(core_stat dma_unmap)" \
-	"$(core_stat pages_alloc)/$(core_stat mem_alloc)/$(core_stat dma_map)" \
+is "$(stat_of pages_free)/$(stat_of mem_free)/$(stat_of dma_unmap)" \
+	"$(stat_of pages_alloc)/$(stat_of mem_alloc)/$(stat_of dma_map)" \
 	"after unload all netmap memory is freed and unmapped (pages/mem/dma counters)"
 EOF2
 }
