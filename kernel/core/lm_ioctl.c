@@ -215,7 +215,6 @@ static int lm_register(struct lm_priv *priv, const char *uname,
 
 	/* Bound krings per type, to undo after switch_end(): an unbind
 	 * syncs, and a sync may take the lock the driver holds across. */
-	err = 0;
 	if (na->ops->switch_begin)
 		na->ops->switch_begin(na);
 	for (t = LM_TX; t <= LM_RX; t++) {
