@@ -150,35 +150,35 @@ bool lm_e1000_rx_alloc(struct lm_e1000 *a, struct lm_e1000_slot *s,
 
 /*
  * Stack mode: post a buffer on every slot the engine offers (one stays
- * empty, see lm_hl.h) and move RDT once.  Slots that kept their skb
- * (recycled) are reposted as they are.  Returns false if a slot could not
- * get a buffer.
+ * empty, see lm_hl.h).  Slots that kept their skb (recycled) are posted as
+ * they are; any other gets a new one, or with @kept_only ends the posting.
+ * RDT is the caller's to move (lm_hl_kick).  Returns false if a slot could
+ * not get a buffer.
  */
-bool lm_e1000_rx_refill(struct lm_e1000 *a, bool in_napi)
+bool lm_e1000_rx_post(struct lm_e1000 *a, bool in_napi, bool kept_only)
 {
 	struct lm_e1000_ring *r = &a->rx;
-	bool ok = true;
 	int has_skb;
 	u32 i;
 
 	while ((i = lm_hl_rx_refill_slot(&r->hl, &has_skb)) != LM_HL_NONE_SLOT) {
 		struct lm_e1000_slot *s = &r->slot[i];
-		struct e1000_rx_desc *d = lm_rx_desc(r, i);
 
-		if (!has_skb && !lm_e1000_rx_alloc(a, s, in_napi)) {
-			ok = false;
-			break;
-		}
-		d->buffer_addr = cpu_to_le64(s->dma);
-		d->length = 0;
-		d->csum = 0;
-		d->status = 0;		/* DD must read 0 until the device writes */
-		d->errors = 0;
-		d->special = 0;
+		if (!has_skb && (kept_only || !lm_e1000_rx_alloc(a, s, in_napi)))
+			return kept_only;
+		lm_rx_desc_post(r, i, s->dma);
 		lm_hl_rx_posted(&r->hl, i);
 	}
+	return true;
+}
+
+/* Stack mode: post every slot the engine offers, then move RDT once. */
+bool lm_e1000_rx_refill(struct lm_e1000 *a, bool in_napi)
+{
+	bool ok = lm_e1000_rx_post(a, in_napi, false);
+
 	/* DOORBELL: writel orders the descriptor stores above before RDT. */
-	lm_hl_kick(&r->hl);
+	lm_hl_kick(&a->rx.hl);
 	return ok;
 }
 

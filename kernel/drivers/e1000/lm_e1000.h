@@ -258,6 +258,20 @@ static inline struct e1000_rx_desc *lm_rx_desc(struct lm_e1000_ring *r,
 	return &((struct e1000_rx_desc *)r->desc)[i];
 }
 
+/* Give rx descriptor i the buffer at dma, status cleared: DD must read 0
+ * until the device writes the descriptor back. */
+static inline void lm_rx_desc_post(struct lm_e1000_ring *r, u32 i, dma_addr_t dma)
+{
+	struct e1000_rx_desc *d = lm_rx_desc(r, i);
+
+	d->buffer_addr = cpu_to_le64(dma);
+	d->length = 0;
+	d->csum = 0;
+	d->status = 0;
+	d->errors = 0;
+	d->special = 0;
+}
+
 static inline struct e1000_tx_desc *lm_tx_desc(struct lm_e1000_ring *r,
 					       unsigned int i)
 {
@@ -287,6 +301,7 @@ int lm_e1000_up(struct lm_e1000 *a);
 void lm_e1000_down(struct lm_e1000 *a);
 int lm_e1000_reinit(struct lm_e1000 *a, unsigned int rx_count,
 		    unsigned int tx_count, unsigned int mtu);
+bool lm_e1000_rx_post(struct lm_e1000 *a, bool in_napi, bool kept_only);
 bool lm_e1000_rx_refill(struct lm_e1000 *a, bool in_napi);
 
 /* e1000_netmap.c */
