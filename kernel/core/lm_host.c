@@ -58,7 +58,7 @@ netdev_tx_t lm_host_xmit(struct lm_adapter *na, struct sk_buff *skb)
 	if (!kring)
 		goto drop;
 	/*
-	 * The ON test is made under the queue lock: lm_kring_off() clears ON
+	 * The ON test is made under the queue lock: the core clears ON
 	 * before lm_host_purge() takes this lock, so an skb is either queued
 	 * before the purge (and counted by it) or sees the ring off here.
 	 */

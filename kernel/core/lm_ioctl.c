@@ -134,13 +134,35 @@ static int lm_reg_ranges(struct lm_adapter *na, u32 mode, u32 ringid, u64 flags,
 	return 0;
 }
 
-static void lm_unbind_range(struct lm_adapter *na, enum lm_txrx t, u32 first,
-			    u32 last)
+/*
+ * Unbind one file's krings, [first[t], last[t]) of each type: receive
+ * rings first, so that on the exit of a killed or closing application the
+ * stack's receive path, which waits for this (issue 5: receiving again
+ * within 10 ms of a kill), comes back first.  The krings the file was the
+ * last to hold go back to the driver in one switch_begin/end bracket, as
+ * they came (lm_register()).
+ */
+static void lm_unbind(struct lm_adapter *na, const u32 *first, const u32 *last)
 {
-	u32 i;
+	static const enum lm_txrx order[] = { LM_RX, LM_TX };
+	bool leaving = false;
+	u32 i, o;
 
-	for (i = first; i < last; i++)
-		lm_kring_unbind(lm_kring(na, t, i));
+	for (o = 0; o < ARRAY_SIZE(order); o++)
+		for (i = first[order[o]]; i < last[order[o]]; i++)
+			leaving |= lm_kring_unbind(lm_kring(na, order[o], i));
+	if (leaving) {
+		if (na->ops->switch_begin)
+			na->ops->switch_begin(na);
+		for (o = 0; o < ARRAY_SIZE(order); o++)
+			for (i = first[order[o]]; i < last[order[o]]; i++)
+				lm_kring_unbind_retire(lm_kring(na, order[o], i));
+		if (na->ops->switch_end)
+			na->ops->switch_end(na);
+	}
+	for (o = 0; o < ARRAY_SIZE(order); o++)
+		for (i = first[order[o]]; i < last[order[o]]; i++)
+			lm_kring_unbind_free(lm_kring(na, order[o], i));
 }
 
 static void lm_port_put(struct lm_adapter *na)
@@ -156,7 +178,7 @@ static int lm_register(struct lm_priv *priv, const char *uname,
 		       struct nmreq_register *req)
 {
 	const char *name = lm_port_name(uname);
-	u32 ntotal[2], bound[2] = { 0, 0 }, i, nif, want, got, head = 0;
+	u32 ntotal[2], bound[2], i, nif, want, got, head = 0;
 	struct netmap_if *nifp;
 	struct lm_reg_range r;
 	struct lm_adapter *na;
@@ -213,8 +235,10 @@ static int lm_register(struct lm_priv *priv, const char *uname,
 	if (err)
 		goto err_put_mem;
 
-	/* Bound krings per type, to undo after switch_end(): an unbind
-	 * syncs, and a sync may take the lock the driver holds across. */
+	/* [r.first, bound) of each type are bound, to undo after
+	 * switch_end(): an unbind syncs, and a sync may take the lock the
+	 * driver holds across. */
+	memcpy(bound, r.first, sizeof(bound));
 	if (na->ops->switch_begin)
 		na->ops->switch_begin(na);
 	for (t = LM_TX; t <= LM_RX; t++) {
@@ -228,8 +252,7 @@ static int lm_register(struct lm_priv *priv, const char *uname,
 	if (na->ops->switch_end)
 		na->ops->switch_end(na);
 	if (err) {
-		lm_unbind_range(na, LM_RX, r.first[LM_RX], r.first[LM_RX] + bound[LM_RX]);
-		lm_unbind_range(na, LM_TX, r.first[LM_TX], r.first[LM_TX] + bound[LM_TX]);
+		lm_unbind(na, r.first, bound);
 		goto err_put_mem;
 	}
 
@@ -286,8 +309,7 @@ static int lm_register(struct lm_priv *priv, const char *uname,
 	return 0;
 
 err_unbind:
-	for (t = LM_TX; t <= LM_RX; t++)
-		lm_unbind_range(na, t, r.first[t], r.last[t]);
+	lm_unbind(na, r.first, r.last);
 err_put_mem:
 	lm_mem_put(mem);
 err_put_port:
@@ -305,14 +327,7 @@ void lm_priv_unbind(struct lm_priv *priv)
 	if (!na)
 		return;
 	mutex_lock(&lm_core_lock);
-	/*
-	 * Receive rings first: on the exit of a killed or closing application
-	 * the stack's receive path is what waits for this (issue 5: receiving
-	 * again within 10 ms of a kill), and the tx rings' exit has nothing
-	 * the rx exit needs.
-	 */
-	lm_unbind_range(na, LM_RX, priv->first[LM_RX], priv->last[LM_RX]);
-	lm_unbind_range(na, LM_TX, priv->first[LM_TX], priv->last[LM_TX]);
+	lm_unbind(na, priv->first, priv->last);
 	/* The extra buffers still the file's, wherever ni_bufs_head points. */
 	lm_mem_free_owned(priv->mem, priv->if_owner);
 	lm_mem_if_free(priv->mem, priv->nifp);

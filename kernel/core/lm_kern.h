@@ -188,7 +188,9 @@ void lm_adapter_get(struct lm_adapter *na);
 void lm_adapter_put(struct lm_adapter *na);
 struct lm_adapter *lm_nic_find(const char *name);
 int lm_kring_bind(struct lm_kring *kring, struct lm_mem *mem, bool excl);
-void lm_kring_unbind(struct lm_kring *kring);
+bool lm_kring_unbind(struct lm_kring *kring);
+void lm_kring_unbind_retire(struct lm_kring *kring);
+void lm_kring_unbind_free(struct lm_kring *kring);
 int lm_adapter_attach_mem(struct lm_adapter *na, struct lm_mem *mem);
 
 /* host rings (lm_host.c) */

@@ -149,17 +149,21 @@ struct lm_adapter *lm_nic_find(const char *name)
 
 /* ------------------------------------------------------------ on / off */
 
-static void lm_kring_off(struct lm_kring *kring)
+/* No sync can start after this, and none is running.  Whether it was on. */
+static bool lm_kring_stop(struct lm_kring *kring)
+{
+	bool was_on;
+
+	mutex_lock(&kring->sync_lock);
+	was_on = test_and_clear_bit(LM_KRF_ON, &kring->flags);
+	mutex_unlock(&kring->sync_lock);
+	return was_on;
+}
+
+/* A stopped kring goes back to its driver (or the host path). */
+static void lm_kring_retire(struct lm_kring *kring)
 {
 	struct lm_adapter *na = kring->na;
-
-	lockdep_assert_held(&lm_core_lock);
-	if (!lm_kring_is_on(kring))
-		return;
-	/* After this no sync can start, and none is running. */
-	mutex_lock(&kring->sync_lock);
-	clear_bit(LM_KRF_ON, &kring->flags);
-	mutex_unlock(&kring->sync_lock);
 
 	if (kring->host)
 		lm_host_kring_off(kring);
@@ -167,6 +171,13 @@ static void lm_kring_off(struct lm_kring *kring)
 		na->ops->kring_off(kring);
 	na->active_krings--;
 	lm_kring_notify(kring);
+}
+
+static void lm_kring_off(struct lm_kring *kring)
+{
+	lockdep_assert_held(&lm_core_lock);
+	if (lm_kring_stop(kring))
+		lm_kring_retire(kring);
 }
 
 /* Bind one more file to kring.  lm_core_lock held. */
@@ -223,27 +234,56 @@ int lm_kring_bind(struct lm_kring *kring, struct lm_mem *mem, bool excl)
 	return 0;
 }
 
-/* Drop one file's binding; the last one turns the kring off. */
-void lm_kring_unbind(struct lm_kring *kring)
+/*
+ * Drop one file's binding.  The last file's leaving takes three steps, so
+ * that the krings one file leaves go back to their driver inside one
+ * switch_begin/switch_end bracket (lm_core.h), with every sync over before
+ * it (a sync takes the lock the driver may hold across the bracket) and
+ * the ring's memory freed after it.
+ *
+ * 1. lm_kring_unbind(): honour what the application did since its last
+ *    sync (rx slots it consumed, tx slots it filled), so that the driver's
+ *    kring_off() never gives a consumed frame back to the stack, and stop
+ *    syncs.  A corrupt head is reset as in any sync.  Not killable: this
+ *    is close(), also on the exit path of a killed process.  True when
+ *    the driver must take the kring back: not if it went already
+ *    (lm_adapter_unregister() turned the kring off), and then no driver
+ *    callback may run, the bracket's neither.
+ * 2. lm_kring_unbind_retire(): the driver takes the kring back.
+ * 3. lm_kring_unbind_free(): the ring and its buffers are freed, if no
+ *    file holds it any more.
+ */
+bool lm_kring_unbind(struct lm_kring *kring)
 {
+	bool leaving;
+
 	lockdep_assert_held(&lm_core_lock);
 	if (WARN_ON_ONCE(!kring->users))
-		return;
+		return false;
 	kring->exclusive = false;	/* only an exclusive binder can hold it */
 	if (--kring->users)
-		return;
-	/*
-	 * The last file goes: honour what the application did since its
-	 * last sync (rx slots it consumed, tx slots it filled), so that
-	 * kring_off() never gives a consumed frame back to the stack.  A
-	 * corrupt head is reset as in any sync.  Not killable: this is
-	 * close(), also on the exit path of a killed process.
-	 */
+		return false;
 	mutex_lock(&kring->sync_lock);
 	__lm_kring_sync(kring, LM_SYNC_FINAL);
+	leaving = test_and_clear_bit(LM_KRF_ON, &kring->flags);
+	if (leaving)
+		set_bit(LM_KRF_LEAVING, &kring->flags);
 	mutex_unlock(&kring->sync_lock);
-	lm_kring_off(kring);
-	lm_mem_ring_delete(kring->na->mem, kring);
+	return leaving;
+}
+
+void lm_kring_unbind_retire(struct lm_kring *kring)
+{
+	lockdep_assert_held(&lm_core_lock);
+	if (test_and_clear_bit(LM_KRF_LEAVING, &kring->flags))
+		lm_kring_retire(kring);
+}
+
+void lm_kring_unbind_free(struct lm_kring *kring)
+{
+	lockdep_assert_held(&lm_core_lock);
+	if (!kring->users)
+		lm_mem_ring_delete(kring->na->mem, kring);
 }
 
 /* ------------------------------------------------------------ sync */

@@ -143,6 +143,8 @@ struct lm_kring {
 
 /* kring->flags bits */
 #define LM_KRF_ON	0	/* in netmap mode: syncs allowed */
+#define LM_KRF_LEAVING	1	/* core only: its last file left, syncs stopped, the
+				 * driver not told yet (lm_kring_unbind_retire) */
 
 static inline bool lm_kring_is_on(const struct lm_kring *kring)
 {
@@ -189,8 +191,9 @@ struct lm_adapter_ops {
 
 	/*
 	 * Optional: bracket the kring_on() calls of one register (every
-	 * kring one file binds), lm_core_lock held; switch_end() follows
-	 * every switch_begin(), also when a kring_on() failed.  A driver
+	 * kring one file binds), and the kring_off() calls of one file's
+	 * unbinding, lm_core_lock held; switch_end() follows every
+	 * switch_begin(), also when a kring_on() failed.  A driver
 	 * whose rings share what a switch must pause (one NAPI context for
 	 * tx and rx, say) pauses it once here rather than once per kring.
 	 * No sync of the adapter's krings may be assumed to run between the
