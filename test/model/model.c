@@ -530,12 +530,40 @@ static void drv_spares_fill(uint32_t max)
 		;
 }
 
+/*
+ * Stack mode: post a buffer on every slot the engine offers, the skb a
+ * slot kept or a new one; with kept_only stop at the first slot without
+ * (the e1000 does so right before enter).  0: a slot got no memory.
+ */
+static int drv_rx_post(int kept_only)
+{
+	struct lm_hl_kring *kr = &m.rx.kr;
+	uint32_t i, id;
+	int has;
+
+	while ((i = lm_hl_rx_refill_slot(kr, &has)) != LM_HL_NONE_SLOT) {
+		if (has) {
+			CHECK(m.rx.bi[i].kind == K_SKB, "refill: slot %u has no skb to reuse", i);
+			id = m.rx.bi[i].id;
+		} else {
+			CHECK(m.rx.bi[i].kind == K_NONE, "refill: slot %u not empty", i);
+			if (kept_only)
+				return 1;
+			if (!skb_alloc(&id))
+				return 0;
+		}
+		drv_post(&m.rx, i, K_SKB, id);
+		lm_hl_rx_posted(kr, i);
+	}
+	return 1;
+}
+
 /* NAPI poll, stack mode: clean rx, refill, clean tx.  1: poll again. */
 static int drv_napi(uint32_t budget)
 {
 	struct lm_hl_kring *kr = &m.rx.kr;
-	uint32_t i, id;
-	int has, more = 0;
+	uint32_t i;
+	int more = 0;
 
 	if (kr->netmap)
 		return 0;	/* only notifies netmap waiters */
@@ -551,20 +579,8 @@ static int drv_napi(uint32_t budget)
 		if (m.keep_slot != LM_HL_NONE_SLOT)
 			lm_hl_rx_keep(kr, m.keep_slot);
 	}
-	while ((i = lm_hl_rx_refill_slot(kr, &has)) != LM_HL_NONE_SLOT) {
-		if (has) {
-			CHECK(m.rx.bi[i].kind == K_SKB, "refill: slot %u has no skb to reuse", i);
-			id = m.rx.bi[i].id;
-		} else {
-			CHECK(m.rx.bi[i].kind == K_NONE, "refill: slot %u not empty", i);
-			if (!skb_alloc(&id)) {
-				more = 1;	/* retried next poll */
-				break;
-			}
-		}
-		drv_post(&m.rx, i, K_SKB, id);
-		lm_hl_rx_posted(kr, i);
-	}
+	if (!drv_rx_post(0))
+		more = 1;	/* no memory: retried next poll */
 	lm_hl_kick(kr);
 	/* The standing reserve, topped up a few at a time. */
 	drv_spares_fill(1 + rnd(4));
@@ -768,6 +784,7 @@ static void core_open(void)
 		goto fail;
 	}
 	m.open = m.app = 1;
+	drv_rx_post(1);		/* the skbs stack mode kept, as they are */
 	CHECK(lm_hl_enter(&m.rx.kr, m.rx.cr.kbuf) == 0, "rx enter failed with spares in place");
 	lm_hl_kick(&m.rx.kr);
 	lm_hl_enter(&m.tx.kr, m.tx.cr.kbuf);
