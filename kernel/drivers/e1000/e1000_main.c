@@ -39,31 +39,43 @@ static struct device *lm_dev(struct lm_e1000 *a)
 	return &a->pdev->dev;
 }
 
+/* Before the IMS write: an ISR between the two leaves the flag set, which
+ * costs a later resume one needless IMS write, never a lost interrupt. */
 static void lm_irq_enable(struct lm_e1000 *a)
 {
+	WRITE_ONCE(a->irq_masked, false);
 	e1k_wr32(a, E1000_IMS, LM_E1000_IMS);
 	e1k_flush(a);
 }
 
 /*
- * Have NAPI run soon, on the CPU the IRQ is affine to, after it was
- * disabled for a while (a netmap switch, the idle reclaim).  ICS sets the
- * causes as the device would (13.4.19), but raises the interrupt only if
- * unmasked, and the mask may have been left all clear: a poll that used
- * its whole budget while napi_disable() waited was completed by the core
- * (not by us, so no IMS write).  Hence IMS first.  A poll scheduled in
- * between masks again; our IMS write then costs it one interrupt, which
- * finds NAPI scheduled and marks it missed: it polls once more.
+ * NAPI back on after it was disabled for a while (a netmap switch, the
+ * idle reclaim), and run soon, on the CPU the IRQ is affine to: an
+ * interrupt taken while it was off found it so.  ICS sets the causes as
+ * the device would (13.4.19), but raises the interrupt only if unmasked,
+ * and the mask may have been left all clear: a poll that used its whole
+ * budget while napi_disable() waited was completed by the core (not by
+ * us, so no IMS write).  Then IMS first.  irq_masked says so, and is
+ * read here while NAPI is still disabled: no poll runs and no ISR masks
+ * (napi_schedule_prep() fails), so nothing writes it.  Under QEMU every
+ * register access is an exit to the device model under its big lock:
+ * the common case writes ICS only, and nothing is read back (a flush
+ * would order nothing here).
  */
-void lm_e1000_irq_kick(struct lm_e1000 *a)
+void lm_e1000_napi_resume(struct lm_e1000 *a)
 {
-	e1k_wr32(a, E1000_IMS, LM_E1000_IMS);
+	bool masked = READ_ONCE(a->irq_masked);
+
+	WRITE_ONCE(a->irq_masked, false);
+	napi_enable(&a->napi);
+	if (masked)
+		e1k_wr32(a, E1000_IMS, LM_E1000_IMS);
 	e1k_wr32(a, E1000_ICS, E1000_INT_RXT0 | E1000_INT_TXDW);
-	e1k_flush(a);
 }
 
 static void lm_irq_disable(struct lm_e1000 *a)
 {
+	WRITE_ONCE(a->irq_masked, true);
 	e1k_wr32(a, E1000_IMC, E1000_INT_ALL);
 	e1k_flush(a);
 	synchronize_irq(a->pdev->irq);
@@ -472,6 +484,7 @@ static irqreturn_t lm_e1000_intr(int irq, void *data)
 
 	if (napi_schedule_prep(&a->napi)) {
 		/* Masked until the poll completes: no interrupt storm. */
+		WRITE_ONCE(a->irq_masked, true);
 		e1k_wr32(a, E1000_IMC, E1000_INT_ALL);
 		__napi_schedule(&a->napi);
 	}

@@ -866,9 +866,7 @@ static void lm_nm_resume(struct lm_e1000 *a)
 	/* Before NAPI runs again: the deliveries in process context (an rx
 	 * exit's, the reclaim's clean) counted into what NAPI writes. */
 	lm_e1000_rx_stats_flush(a);
-	napi_enable(&a->napi);
-	/* An interrupt taken while NAPI was off found it so: raise one. */
-	lm_e1000_irq_kick(a);
+	lm_e1000_napi_resume(a);
 }
 
 /*

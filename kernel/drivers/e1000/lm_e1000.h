@@ -127,6 +127,10 @@ struct lm_e1000 {
 	struct pci_dev *pdev;
 	u8 __iomem *hw;			/* BAR0 */
 	struct napi_struct napi;
+	/* The interrupt mask's state as we last wrote it: true from the
+	 * IMC of the ISR (or down) to the IMS of a completed poll (or up).
+	 * Stable while NAPI is disabled: see lm_e1000_napi_resume(). */
+	bool irq_masked;
 
 	struct lm_e1000_ring rx;
 	struct lm_e1000_ring tx;
@@ -318,7 +322,7 @@ bool lm_e1000_rx_alloc(struct lm_e1000 *a, struct lm_e1000_slot *s, bool in_napi
 void lm_e1000_rx_deliver(struct lm_e1000 *a, struct sk_buff *skb, unsigned int len);
 bool lm_e1000_rx_frame_ok(struct lm_e1000 *a, unsigned int len);
 void lm_e1000_rx_stats_flush(struct lm_e1000 *a);
-void lm_e1000_irq_kick(struct lm_e1000 *a);
+void lm_e1000_napi_resume(struct lm_e1000 *a);
 void lm_e1000_hl_stats(struct lm_e1000 *a, struct lm_e1000_sw_stats *sw);
 netdev_tx_t lm_e1000_nm_host_xmit(struct lm_e1000 *a, struct sk_buff *skb);
 void lm_e1000_nm_notify(struct lm_e1000 *a, bool tx);
