@@ -915,7 +915,7 @@ static int lm_nm_switch_hitless(struct lm_e1000 *a, struct lm_kring *kring,
 	}
 
 	if (!batch || !a->nm_batch_napi_off)
-		napi_disable(&a->napi);
+		lm_e1000_napi_pause(a);
 	if (batch)
 		a->nm_batch_napi_off = true;
 	/*
@@ -1134,7 +1134,7 @@ int lm_e1000_rx_reclaim(struct lm_e1000 *a, u32 *reclaimed)
 	}
 
 	t0 = ktime_get_ns();
-	napi_disable(&a->napi);
+	lm_e1000_napi_pause(a);
 	/* Frames cleaned here go up in process context (netif_receive_skb
 	 * with BHs off), in ring order, before anything NAPI sees later. */
 	a->rx_in_napi = false;

@@ -50,6 +50,9 @@ struct lm_kring;
 #define LM_E1000_TX_TIMEOUT	(5 * HZ)
 /* Longest wait for the device to drain tx before a reset-mode switch. */
 #define LM_E1000_TX_DRAIN_US	10000
+/* Longest lm_e1000_napi_pause() watches a poll in flight before it lets
+ * napi_disable() sleep; hardware polls take microseconds, QEMU's ~0.3 ms */
+#define LM_E1000_NAPI_SPIN_US	1000
 
 /*
  * One per descriptor slot, rx and tx alike: what the driver itself keeps
@@ -131,6 +134,9 @@ struct lm_e1000 {
 	 * IMC of the ISR (or down) to the IMS of a completed poll (or up).
 	 * Stable while NAPI is disabled: see lm_e1000_napi_resume(). */
 	bool irq_masked;
+	/* Polls completed: written by the poll alone (NAPI serialises it),
+	 * read by lm_e1000_napi_pause() to see the one in flight end. */
+	u32 napi_polls;
 
 	struct lm_e1000_ring rx;
 	struct lm_e1000_ring tx;
@@ -322,6 +328,7 @@ bool lm_e1000_rx_alloc(struct lm_e1000 *a, struct lm_e1000_slot *s, bool in_napi
 void lm_e1000_rx_deliver(struct lm_e1000 *a, struct sk_buff *skb, unsigned int len);
 bool lm_e1000_rx_frame_ok(struct lm_e1000 *a, unsigned int len);
 void lm_e1000_rx_stats_flush(struct lm_e1000 *a);
+void lm_e1000_napi_pause(struct lm_e1000 *a);
 void lm_e1000_napi_resume(struct lm_e1000 *a);
 void lm_e1000_hl_stats(struct lm_e1000 *a, struct lm_e1000_sw_stats *sw);
 netdev_tx_t lm_e1000_nm_host_xmit(struct lm_e1000 *a, struct sk_buff *skb);
