@@ -84,6 +84,14 @@ struct nmport_d *nmport_new(void);
 int nmport_parse(struct nmport_d *d, const char *portspec);
 int nmport_register(struct nmport_d *d);
 int nmport_mmap(struct nmport_d *d);
+/*
+ * livemap extension, not in netmap's libnetmap: the first half of
+ * nmport_register(), opening /dev/netmap into d->fd.  nmport_register()
+ * then registers on that descriptor, so a caller can time the register
+ * ioctl alone (pkt-gen).  Undone by nmport_undo_register(), or by a failed
+ * nmport_register().
+ */
+int nmport_open_dev(struct nmport_d *d);
 void nmport_delete(struct nmport_d *d);
 void nmport_undo_parse(struct nmport_d *d);
 void nmport_undo_register(struct nmport_d *d);

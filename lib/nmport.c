@@ -373,13 +373,13 @@ void nmport_undo_prepare(struct nmport_d *d)
 	nmport_delete(d);
 }
 
-int nmport_register(struct nmport_d *d)
+int nmport_open_dev(struct nmport_d *d)
 {
-	struct nmreq_option *o;
-	int err, reported = 0;
+	int err;
 
-	if (d->register_done) {
-		nmctx_ferror(d->ctx, "%s: already registered", d->hdr.nr_name);
+	if (d->register_done || d->fd >= 0) {
+		nmctx_ferror(d->ctx, "%s: " NETMAP_DEVICE_NAME " already open",
+			     d->hdr.nr_name);
 		errno = EINVAL;
 		return -1;
 	}
@@ -392,6 +392,21 @@ int nmport_register(struct nmport_d *d)
 		errno = err;
 		return -1;
 	}
+	return 0;
+}
+
+int nmport_register(struct nmport_d *d)
+{
+	struct nmreq_option *o;
+	int err, reported = 0;
+
+	if (d->register_done) {
+		nmctx_ferror(d->ctx, "%s: already registered", d->hdr.nr_name);
+		errno = EINVAL;
+		return -1;
+	}
+	if (d->fd < 0 && nmport_open_dev(d) < 0)
+		return -1;
 	d->hdr.nr_reqtype = NETMAP_REQ_REGISTER;
 	d->hdr.nr_body = (uintptr_t)&d->reg;
 	if (ioctl(d->fd, NIOCCTRL, &d->hdr) == 0) {

@@ -7,6 +7,7 @@
  * Also: nmport_open() on a machine without /dev/netmap says why.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -258,6 +259,33 @@ static void test_open_without_device(void)
 	ok(d == NULL && nmsgs == 1 &&
 	   !strncmp(last_msg, "cannot open /dev/netmap", 23),
 	   "@share without /dev/netmap says why: %s", last_msg);
+
+	/* nmport_open_dev(): nmport_register() in two steps */
+	d = nmport_prepare("netmap:x{0");
+	if (ok(d != NULL, "prepare for nmport_open_dev")) {
+		int fd;
+
+		nmsgs = 0;
+		errno = 0;
+		ok(nmport_open_dev(d) == -1 && errno == ENOENT && d->fd == -1 &&
+		   nmsgs == 1 && !strncmp(last_msg, "cannot open /dev/netmap", 23),
+		   "nmport_open_dev without /dev/netmap: ENOENT, fd stays -1");
+		/* A descriptor that takes no netmap ioctl stands in for an
+		 * opened /dev/netmap. */
+		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		d->fd = fd;
+		nmsgs = 0;
+		errno = 0;
+		ok(nmport_open_dev(d) == -1 && errno == EINVAL && d->fd == fd &&
+		   nmsgs == 1 && strstr(last_msg, "already open"),
+		   "nmport_open_dev on an open port: EINVAL, descriptor kept");
+		nmsgs = 0;
+		errno = 0;
+		ok(nmport_register(d) == -1 && errno == ENOTTY && d->fd == -1 &&
+		   !d->register_done && fcntl(fd, F_GETFD) == -1 && errno == EBADF,
+		   "nmport_register uses the opened descriptor, closes it on failure");
+		nmport_undo_prepare(d);
+	}
 
 	/* the default context prints; a silenced one does not */
 	test_ctx.verbose = 0;

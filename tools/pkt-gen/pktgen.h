@@ -53,7 +53,8 @@ struct pg_stats {
 	uint64_t poll_timeouts;	/* polls that timed out once traffic flowed */
 	uint64_t t_start, t_first_pkt, t_last_pkt;
 	uint64_t t_open;	/* just before nmport_open() */
-	uint64_t open_ns;	/* nmport_open(): the register call and mmap */
+	uint64_t open_ns;	/* nmport_open(): open, register call, mmap */
+	uint64_t devopen_ns;	/* the open of /dev/netmap */
 	uint64_t register_ns;	/* the NIOCCTRL register call alone */
 	uint64_t rtt_n, rtt_sum_ns, rtt_min_ns, rtt_max_ns;
 	uint64_t ping_lost;	/* pings without a reply in time */

@@ -89,13 +89,16 @@ void pg_report_final(struct pg *g, uint64_t now, int status)
 		       "\"pkts\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"secs\":%.3f,"
 		       "\"active_secs\":%.6f,\"pps\":%.0f,\"bps\":%.0f,"
 		       "\"syncs\":%" PRIu64 ",\"poll_timeouts\":%" PRIu64
-		       ",\"open_ms\":%.3f,\"register_ms\":%.3f,\"mmap_ms\":%.3f",
+		       ",\"open_ms\":%.3f,\"devopen_ms\":%.3f,\"register_ms\":%.3f"
+		       ",\"mmap_ms\":%.3f",
 		       g->c.len, g->c.burst, status ? "error" : "ok",
 		       g->st.pkts, g->st.bytes, secs, (double)active / 1e9, pps,
 		       bps, g->st.syncs, g->st.poll_timeouts,
 		       (double)g->st.open_ns / 1e6,
+		       (double)g->st.devopen_ns / 1e6,
 		       (double)g->st.register_ns / 1e6,
-		       (double)(g->st.open_ns - g->st.register_ns) / 1e6);
+		       (double)(g->st.open_ns - g->st.devopen_ns -
+				g->st.register_ns) / 1e6);
 		/* from just before the open to the first frame moved */
 		if (g->st.t_first_pkt)
 			printf(",\"first_ms\":%.3f",
@@ -124,8 +127,10 @@ void pg_report_final(struct pg *g, uint64_t now, int status)
 		       g->c.port, g->st.pkts, g->c.len, g->st.bytes, secs, pps,
 		       bps / 1e6, g->st.syncs, g->st.poll_timeouts,
 		       status ? " [error]" : "");
-		printf("open %.3f ms (register %.3f ms), first frame %.3f ms after the open\n",
-		       (double)g->st.open_ns / 1e6, (double)g->st.register_ns / 1e6,
+		printf("open %.3f ms (/dev/netmap %.3f ms, register %.3f ms), "
+		       "first frame %.3f ms after the open\n",
+		       (double)g->st.open_ns / 1e6, (double)g->st.devopen_ns / 1e6,
+		       (double)g->st.register_ns / 1e6,
 		       g->st.t_first_pkt ?
 		       (double)(g->st.t_first_pkt - g->st.t_open) / 1e6 : -1.0);
 		if (g->c.func == PG_PING)
