@@ -31,10 +31,12 @@
 # back to: no duplicate, no reorder, at most one gap per netmap period.
 #
 # Per cycle the guest reports (value cycleN): pkt-gen's exit status,
-# carrier_changes across enter and across exit, pkt-gen's open_ms (the
-# register call, mmap included), first_ms (just before the register call to
+# carrier_changes across enter and across exit, pkt-gen's register_ms (the
+# register ioctl alone), first_ms (just before the open of /dev/netmap to
 # the first frame), close_ms (the unregister), copies during the period and
-# in its second half.  Artifacts: cycles.tsv (one line per cycle),
+# in its second half, and devopen_ms + register_ms (the open of /dev/netmap
+# and the register call: what register_ms measured until 6 Dec 2026, see
+# bench/switch.d/results.md).  Artifacts: cycles.tsv (one line per cycle),
 # switchstat.json, switch.svg (frames per 10 ms around one enter and one
 # exit), summary.txt (KEY VALUE lines bench/switch reads).
 NICS="e1000"
@@ -159,14 +161,12 @@ while [ "$c" -le "$CYCLES" ]; do
 	# Enter = up to the first frame; the sample nearest to first_ms + half
 	# the hold splits the period into halves.
 	first=$(grep -o '"first_ms":[0-9.]*' /tmp/pg.$c.json | cut -d: -f2 | cut -d. -f1)
-	# The register call alone when pkt-gen reports it, else open (+ mmap).
-	open=$(grep -o '"register_ms":[0-9.]*' /tmp/pg.$c.json | cut -d: -f2)
-	if [ -n "$open" ]; then
-		reg_field=register_ms
-	else
-		open=$(grep -o '"open_ms":[0-9.]*' /tmp/pg.$c.json | cut -d: -f2)
-		reg_field=open_ms
-	fi
+	# The register call alone, and with the open of /dev/netmap before it.
+	reg=$(grep -o '"register_ms":[0-9.]*' /tmp/pg.$c.json | cut -d: -f2)
+	dev=$(grep -o '"devopen_ms":[0-9.]*' /tmp/pg.$c.json | cut -d: -f2)
+	openreg=-
+	[ -n "$reg" ] && [ -n "$dev" ] &&
+		openreg=$(awk -v r="$reg" -v d="$dev" 'BEGIN { printf "%.3f", r + d }')
 	close=$(grep -o '"close_ms":[0-9.]*' /tmp/pg.$c.json | cut -d: -f2)
 	mid=$(awk -v f="${first:-0}" -v h="$HOLD" 'BEGIN { printf "%d", f + h * 500 }')
 	# No sample before mid (the sampler itself starved): the enter's
@@ -188,8 +188,8 @@ while [ "$c" -le "$CYCLES" ]; do
 	cpe=- cph=-
 	[ -n "$copy_stat" ] && cpe=$((cp2 - cp0))
 	[ -n "$copy_stat" ] && [ "$cpmid" != - ] && cph=$((cp2 - cpmid))
-	# rc enter_cc exit_cc open_ms first_ms close_ms copies copies_2nd_half wall_ms carrier_off_ms
-	value cycle$c "$rc $((ccmid - cc0)) $((cc2 - ccmid)) ${open:--} ${first:--} ${close:--} $cpe $cph $((t1 - t0)) $off"
+	# rc enter_cc exit_cc register_ms first_ms close_ms copies copies_2nd_half wall_ms carrier_off_ms open_register_ms
+	value cycle$c "$rc $((ccmid - cc0)) $((cc2 - ccmid)) ${reg:--} ${first:--} ${close:--} $cpe $cph $((t1 - t0)) $off $openreg"
 	[ -s /tmp/nm.$c.seqlog ] || echo "# lm-seqlog 1 stream=1 reader=pkt-gen-cycle$c-none" >/tmp/nm.$c.seqlog
 	sleep "$PAUSE"
 	c=$((c + 1))
@@ -204,7 +204,6 @@ usleep 1000000		# the peer's last frames drain through QEMU's queue
 kill -INT $rxpid
 wait $rxpid
 hd1=$(stat_of host_drops 2>/dev/null)
-value reg_field "${reg_field:-open_ms}"
 value tx_sent "$(grep -o '"sent":[0-9]*' /tmp/tx.json | tail -n 1 | cut -d: -f2)"
 value host_drops "$([ -n "$hd0" ] && [ -n "$hd1" ] && echo $((hd1 - hd0)) || echo -)"
 value carrier_changes "$(( $(cc) - cc_start ))"
@@ -300,14 +299,15 @@ after() {
 	v="" c=""
 
 	# One table: the guest's per-cycle values beside lm-switchstat's attribution.
-	printf 'cycle\tcarrier_enter\tcarrier_exit\tcarrier_off_ms\tenter_lost\texit_lost\tdup\tout_of_order\tregister_ms\tfirst_ms\tclose_ms\tcopies\tcopies_2nd_half\tnetmap_frames\tpktgen_rc\n' >"$tsv"
+	printf 'cycle\tcarrier_enter\tcarrier_exit\tcarrier_off_ms\tenter_lost\texit_lost\tdup\tout_of_order\tregister_ms\topen_register_ms\tfirst_ms\tclose_ms\tcopies\tcopies_2nd_half\tnetmap_frames\tpktgen_rc\n' >"$tsv"
 	for ((c = 1; c <= SW_CYCLES; c++)); do
 		v=$(guest_value "cycle$c")
 		set -- $v
 		awk -F'\t' -v c=$c -v rc="${1:--}" -v ce="${2:--}" -v cx="${3:--}" -v o="${4:--}" \
 			-v f="${5:--}" -v cl="${6:--}" -v cp="${7:--}" -v ch="${8:--}" -v off="${10:--}" \
-			'$1 == c { printf "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-				c, ce, cx, off, $2, $3, $7, $9, o, f, cl, cp, ch, $10, rc }' \
+			-v orr="${11:--}" \
+			'$1 == c { printf "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+				c, ce, cx, off, $2, $3, $7, $9, o, orr, f, cl, cp, ch, $10, rc }' \
 			"$ARTIFACTS/switchstat.tsv" >>"$tsv"
 	done
 	diag "switch_mode=$SW_MODE, $SW_CYCLES cycles, $SW_RATE frames/s, hold ${SW_HOLD}s, $(guest_value ncpu) vCPU(s)"
@@ -334,13 +334,13 @@ after() {
 		# shared region (hundreds of ms in either mode), not the switch.
 		local c1=$((SW_CYCLES > 1 ? 2 : 1))
 		echo "median_from_cycle $c1"
-		for k in 4:open_ms 5:first_ms 6:close_ms 7:copies 10:carrier_off_ms; do
+		for k in 4:register_ms 11:open_register_ms 5:first_ms 6:close_ms 7:copies \
+			10:carrier_off_ms; do
 			echo "median_${k#*:} $(for ((c = c1; c <= SW_CYCLES; c++)); do
 				sw_cycle_field $c "${k%%:*}"; done | grep -E '^[0-9.]+$' | sw_median)"
 		done
 		echo "max_copies $(for ((c = 1; c <= SW_CYCLES; c++)); do sw_cycle_field $c 7; done |
 			grep -E '^[0-9]+$' | sort -n | tail -n 1)"
-		echo "register_field $(guest_value reg_field)"
 		echo "tx_sent $tx_sent"
 		echo "tx_peer_valid $peer_valid"
 		echo "host_drops $hd"
