@@ -88,6 +88,7 @@ struct lm_mem {
 	u32		npages;
 	struct lm_pool	pools[3];
 	u16		*owner;		/* per buffer: LM_OWN_* (see lm_mem.c) */
+	unsigned long	*held;		/* per buffer: a device holds it */
 	spinlock_t	lock;		/* pools, owner[] */
 	struct work_struct free_work;
 };
@@ -149,6 +150,8 @@ static inline void lm_mem_unlock(struct lm_mem *mem)
 u32 lm_mem_extra_alloc(struct lm_mem *mem, u32 want, u32 *head, u16 owner);
 void lm_mem_usage(struct lm_mem *mem, struct lm_mem_usage *u);
 bool lm_mem_global_usage(struct lm_mem_usage *u);
+int lm_mem_hold(struct lm_mem *mem, u32 idx, u16 owner);
+void lm_mem_held_set(struct lm_mem *mem, u32 idx, bool held);
 int lm_mem_lend(struct lm_mem *mem, u32 idx, u16 *prev);
 bool lm_mem_unlend(struct lm_mem *mem, u32 idx, u16 to);
 void lm_mem_fill_lut(struct lm_mem *mem, struct lm_lut *lut);

@@ -357,7 +357,8 @@ static int __lm_kring_sync(struct lm_kring *kring, unsigned int flags)
 	 */
 	if (lm_mem_claim(na->mem, ring, kring->nkr_num_slots, kring->nr_hwcur,
 			 head, kring->ring_owner) != head) {
-		lm_kring_reinit(kring, "slot names a free, lent or bad buffer", head, cur);
+		lm_kring_reinit(kring, "slot names a free, lent, device-held or bad buffer",
+				head, cur);
 		return -EINVAL;
 	}
 	kring->rhead = head;
@@ -470,6 +471,21 @@ void lm_buf_return(struct lm_adapter *na, u32 idx)
 	atomic_dec(&na->lent_bufs);
 }
 EXPORT_SYMBOL_GPL(lm_buf_return);
+
+int lm_buf_hold(struct lm_kring *kring, u32 idx)
+{
+	struct lm_mem *mem = kring->na->mem;
+
+	return mem ? lm_mem_hold(mem, idx, kring->ring_owner) : -EINVAL;
+}
+EXPORT_SYMBOL_GPL(lm_buf_hold);
+
+void lm_buf_held_set(struct lm_adapter *na, u32 idx, bool held)
+{
+	if (na->mem)
+		lm_mem_held_set(na->mem, idx, held);
+}
+EXPORT_SYMBOL_GPL(lm_buf_held_set);
 
 int lm_buf_adopt(struct lm_kring *kring, u32 slot_idx, u32 idx)
 {

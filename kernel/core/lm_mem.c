@@ -170,10 +170,13 @@ static struct lm_mem *lm_mem_create(void)
 		goto err_fini_buf;
 	mem->owner[0] = LM_OWN_RSVD;
 	mem->owner[1] = LM_OWN_RSVD;
+	mem->held = bitmap_zalloc(g.buf_num, GFP_KERNEL);
+	if (!mem->held)
+		goto err_free_owner;
 	/* Zeroed, and marked for remapping to userspace. */
 	mem->base = vmalloc_user(mem->size);
 	if (!mem->base)
-		goto err_free_owner;
+		goto err_free_held;
 	lm_stat_add(pages_alloc, mem->npages);
 	lm_stat_inc(mem_alloc);
 	pr_info_ratelimited(LM_NAME ": allocator %u: %zu bytes (%u if, %u rings, %u buffers of %u)\n",
@@ -181,6 +184,8 @@ static struct lm_mem *lm_mem_create(void)
 			    g.buf_size);
 	return mem;
 
+err_free_held:
+	bitmap_free(mem->held);
 err_free_owner:
 	kvfree(mem->owner);
 err_fini_buf:
@@ -198,6 +203,7 @@ static void lm_mem_destroy(struct lm_mem *mem)
 {
 	vfree(mem->base);
 	lm_stat_add(pages_free, mem->npages);
+	bitmap_free(mem->held);
 	kvfree(mem->owner);
 	lm_pool_fini(&mem->pools[LM_POOL_BUF]);
 	lm_pool_fini(&mem->pools[LM_POOL_RING]);
@@ -362,6 +368,13 @@ void lm_mem_if_free(struct lm_mem *mem, void *nifp)
  * naming another ring's or file's buffer takes it over (lm_mem_claim()),
  * pipes move it with the slot they swap, drivers lend and return.
  * mem->lock protects owner[] and the free stack.
+ *
+ * Apart from its owner, a buffer may be held by a device: posted to a
+ * NIC's rx descriptor, the NIC may write it at any time (lm_buf_hold()).
+ * A held buffer stays with its ring whatever other slots name it: a sync
+ * handed one in a slot of another ring fails, so no other ring or file
+ * frees it at close while the device still writes it.  held[] is set and
+ * cleared with atomic bitops by the driver, outside mem->lock.
  */
 
 /* Pop a free buffer for owner; 0 if none.  mem->lock held. */
@@ -431,7 +444,8 @@ u32 lm_mem_free_owned(struct lm_mem *mem, u16 owner)
 /*
  * A sync is handed slots [from, to) of ring: each must name a buffer that
  * some ring or file holds (not free, not lent, not reserved); the ring
- * takes over the ones it did not hold.  Returns the first bad slot, or to.
+ * takes over the ones it did not hold, unless a device holds them.
+ * Returns the first bad slot, or to.
  */
 u32 lm_mem_claim(struct lm_mem *mem, struct netmap_ring *ring, u32 n,
 		 u32 from, u32 to, u16 owner)
@@ -450,7 +464,17 @@ u32 lm_mem_claim(struct lm_mem *mem, struct netmap_ring *ring, u32 n,
 			continue;
 		if (!lm_own_transferable(o))
 			break;
-		mem->owner[idx] = owner;
+		WRITE_ONCE(mem->owner[idx], owner);
+		/*
+		 * Pairs with lm_buf_hold(), which sets held then reads the
+		 * owner: of a hold and a claim racing for idx, one sees the
+		 * other and fails (or both do).
+		 */
+		smp_mb();
+		if (test_bit(idx, mem->held)) {
+			WRITE_ONCE(mem->owner[idx], o);
+			break;
+		}
 	}
 	spin_unlock_bh(&mem->lock);
 	return k;
@@ -589,6 +613,30 @@ void lm_mem_ring_delete(struct lm_mem *mem, struct lm_kring *kring)
 	lm_pool_give(mem, rp, div_u64(kring->ring_ofs - rp->ofs, rp->objsize));
 	kring->ring = NULL;
 	kring->ring_ofs = 0;
+}
+
+int lm_mem_hold(struct lm_mem *mem, u32 idx, u16 owner)
+{
+	if (idx < 2 || idx >= mem->pools[LM_POOL_BUF].objtotal)
+		return -EINVAL;
+	/* Fully ordered: the owner is read after held is set. */
+	if (test_and_set_bit(idx, mem->held))
+		return -EBUSY;
+	if (READ_ONCE(mem->owner[idx]) != owner) {
+		clear_bit(idx, mem->held);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void lm_mem_held_set(struct lm_mem *mem, u32 idx, bool held)
+{
+	if (idx < 2 || idx >= mem->pools[LM_POOL_BUF].objtotal)
+		return;
+	if (held)
+		set_bit(idx, mem->held);
+	else
+		clear_bit(idx, mem->held);
 }
 
 int lm_mem_lend(struct lm_mem *mem, u32 idx, u16 *prev)

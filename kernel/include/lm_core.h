@@ -345,6 +345,20 @@ int lm_buf_lend(struct lm_adapter *na, u32 idx);
 void lm_buf_return(struct lm_adapter *na, u32 idx);
 
 /*
+ * The device holds buffer idx (posted, or about to be, to an rx
+ * descriptor): until it lets go, no sync moves idx to another ring or file
+ * (that sync fails with -EINVAL), so nothing else frees it while the NIC may
+ * write it.  lm_buf_hold() takes a buffer the application released in
+ * kring's slots: 0; -EBUSY if a device holds it already (named twice);
+ * -EINVAL if kring no longer owns it (another ring's sync took it over
+ * meanwhile) or the index is bad.  lm_buf_held_set() marks or clears
+ * without checks: buffers the driver already has (a ring's at enter), and
+ * every release.  Atomic bitops: any context.
+ */
+int lm_buf_hold(struct lm_kring *kring, u32 idx);
+void lm_buf_held_set(struct lm_adapter *na, u32 idx, bool held);
+
+/*
  * Re-entry: slot slot_idx of kring's ring takes over buffer idx, which the
  * driver has kept lent since an earlier kring_off() (e.g. still posted to
  * the NIC's rx engine).  idx stops being lent without being freed (the

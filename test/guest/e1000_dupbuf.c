@@ -3,7 +3,10 @@
  * e1000_dupbuf - an rx ring of netmap:IF must not hand the NIC a buffer it
  * already holds: the same buffer index released in two slots (in one sync
  * or in two) is refused with EINVAL, the slot stays the application's, and
- * the ring goes on once the slot names a buffer of its own again.
+ * the ring goes on once the slot names a buffer of its own again.  Nor may
+ * another ring take such a buffer over: a tx slot naming it is refused the
+ * same way (else the tx ring would own, and free at its close, a buffer
+ * the NIC may still write).
  *
  *   e1000_dupbuf netmap:IF   (a stream must be arriving on IF; TAP on stdout)
  *
@@ -45,6 +48,12 @@ static int rxsync(struct cu_port *p)
 	return ioctl(p->fd, NIOCRXSYNC, NULL) ? -errno : 0;
 }
 
+/* NIOCTXSYNC; 0 or -errno. */
+static int txsync(struct cu_port *p)
+{
+	return ioctl(p->fd, NIOCTXSYNC, NULL) ? -errno : 0;
+}
+
 /* Release slots up to (not including) slot `to`. */
 static void release_to(struct netmap_ring *r, uint32_t to)
 {
@@ -55,8 +64,8 @@ int main(int argc, char **argv)
 {
 	const char *name;
 	struct cu_port p;
-	struct netmap_ring *r;
-	uint32_t h, h1, h2, x, own1, got = 0;
+	struct netmap_ring *r, *t;
+	uint32_t h, h1, h2, x, own1, th, got = 0;
 	double until;
 	int err;
 
@@ -110,6 +119,23 @@ int main(int argc, char **argv)
 	release_to(r, h1);
 	is_int(rxsync(&p), 0, "slot %u named its own buffer again: the sync takes it", h);
 	is_int(r->head, h1, "head stays past slot %u", h);
+
+	/* Another ring: a tx slot names the buffer of the rx ring's first
+	 * kernel slot, which the NIC holds (posted, or released and kept for
+	 * the next post: held either way). */
+	t = cu_txring(&p, 0);
+	x = r->slot[r->tail].buf_idx;
+	th = t->head;
+	own1 = t->slot[th].buf_idx;
+	t->slot[th].buf_idx = x;
+	t->slot[th].len = 60;
+	t->slot[th].flags |= NS_BUF_CHANGED;
+	t->head = t->cur = cu_next(t, th);
+	is_int(txsync(&p), -EINVAL, "tx slot %u naming buffer %u, which the NIC holds for rx -> EINVAL",
+	       th, x);
+	is_int(t->head, th, "tx slot %u the application's again (head)", th);
+	t->slot[th].buf_idx = own1;
+	is_int(txsync(&p), 0, "with the slot unsent and its own buffer back, tx syncs again");
 
 	/* The ring still works: receive for half a second. */
 	until = now() + 0.5;

@@ -124,10 +124,11 @@ static void lm_nm_unmap_rx(struct lm_e1000 *a, struct lm_e1000_slot *s)
  * the ring, COPY_TO_SPARE or RECLAIM after an exit, DROP_NM, RETURN), all
  * cleared when the rings go
  * (lm_e1000_hl_detach).  A lent buffer stays set until a frame or the
- * reclaim frees its descriptor.  rxsync refuses a buffer that is set: the
- * same index released in two slots would have the device write two frames
- * into one buffer, and after an exit one descriptor would keep a buffer
- * already back in the pool.
+ * reclaim frees its descriptor.  Each change is mirrored into the core's
+ * held mark (lm_buf_held_set), which is region-wide: while set, no other
+ * ring's sync can take the buffer over, so no other ring or file frees it
+ * at close while the device may still write it.  Ours says which of the
+ * core's marks are this adapter's to clear.
  */
 static void lm_nm_rx_mark(struct lm_e1000 *a, u32 buf, bool posted)
 {
@@ -135,17 +136,39 @@ static void lm_nm_rx_mark(struct lm_e1000 *a, u32 buf, bool posted)
 
 	if (!map || buf >= a->nm_posted_bits)
 		return;
-	if (posted)
-		set_bit(buf, map);
-	else
-		clear_bit(buf, map);
+	if (posted ? !test_and_set_bit(buf, map) : test_and_clear_bit(buf, map))
+		lm_buf_held_set(a->na, buf, posted);
 }
 
-static bool lm_nm_rx_is_posted(struct lm_e1000 *a, u32 buf)
+/*
+ * rxsync hands buf over from kring's slots.  Refused if a device holds it
+ * already (-EBUSY: the same index released in two slots would have the
+ * NIC write two frames into one buffer, and after an exit one descriptor
+ * would keep a buffer already back in the pool), or if kring no longer
+ * owns it (-EINVAL: another ring's sync took it over meanwhile).
+ */
+static int lm_nm_rx_hold(struct lm_e1000 *a, struct lm_kring *kring, u32 buf)
 {
 	unsigned long *map = smp_load_acquire(&a->nm_posted);
+	int err;
 
-	return map && buf < a->nm_posted_bits && test_bit(buf, map);
+	if (!map || buf >= a->nm_posted_bits)
+		return -EINVAL;
+	err = lm_buf_hold(kring, buf);
+	if (!err)
+		set_bit(buf, map);
+	return err;
+}
+
+/* Every mark of ours cleared: no descriptor holds a netmap buffer. */
+static void lm_nm_rx_unmark_all(struct lm_e1000 *a)
+{
+	unsigned long buf;
+
+	if (!a->nm_posted)
+		return;
+	for_each_set_bit(buf, a->nm_posted, a->nm_posted_bits)
+		lm_nm_rx_mark(a, buf, false);
 }
 
 /* Mark (or clear) the buffer of every rx engine slot that has one, or only
@@ -466,8 +489,7 @@ void lm_e1000_hl_detach(struct lm_e1000 *a)
 	spin_unlock_irqrestore(&a->stats_lock, flags);
 	a->rx.hl.slot = NULL;
 	a->tx.hl.slot = NULL;
-	if (a->nm_posted)	/* no descriptor left */
-		bitmap_zero(a->nm_posted, a->nm_posted_bits);
+	lm_nm_rx_unmark_all(a);	/* no descriptor left */
 	while (a->nspare) {
 		struct lm_e1000_slot sp = lm_nm_spare_pop(a);
 
@@ -704,15 +726,20 @@ static int lm_nm_rxsync(struct lm_kring *kring, unsigned int flags)
 			err = -EINVAL;
 			break;
 		}
-		if (lm_nm_rx_is_posted(a, idx)) {
+		/* Held now: the engine may post it only at the next release. */
+		err = lm_nm_rx_hold(a, kring, idx);
+		if (err == -EBUSY)
 			netdev_err_once(a->netdev,
-					"netmap: rx slot %u releases buffer %u, which the NIC already holds (slot not taken)\n",
+					"netmap: rx slot %u releases buffer %u, which a NIC already holds (slot not taken)\n",
 					k, idx);
+		else if (err)
+			netdev_err_once(a->netdev,
+					"netmap: rx slot %u releases buffer %u, which another ring took over (slot not taken)\n",
+					k, idx);
+		if (err) {
 			err = -EINVAL;
 			break;
 		}
-		/* Marked now: the engine may post it only at the next release. */
-		lm_nm_rx_mark(a, idx, true);
 		lm_hl_rx_release(kr, idx);
 		WRITE_ONCE(slot->flags, READ_ONCE(slot->flags) & ~NS_BUF_CHANGED);
 	}
@@ -1317,8 +1344,10 @@ int lm_e1000_nm_attach(struct lm_e1000 *a)
 void lm_e1000_nm_detach(struct lm_e1000 *a)
 {
 	cancel_work_sync(&a->nm_rereg_task);
+	/* The device is down (remove): no descriptor, no NAPI, and the
+	 * down cleared every mark; the adapter goes with unregister. */
+	lm_nm_rx_unmark_all(a);
 	lm_nm_unregister(a);
-	/* The device is down (remove): no descriptor, no NAPI. */
 	bitmap_free(a->nm_posted);
 	a->nm_posted = NULL;
 }

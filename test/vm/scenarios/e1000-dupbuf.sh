@@ -1,4 +1,4 @@
-# Bad input on a NIC's rx ring: the application names, in a released slot,
+# Bad input on a NIC's rings: the application names, in a released slot,
 # a buffer the NIC already holds (the same index in two slots, in one sync
 # or in two).  livemap_e1000 refuses it (EINVAL, one log line saying why),
 # the slot stays the application's, the ring goes on; after the exit
@@ -19,7 +19,7 @@ tell RX_READY
 wait_for STREAMING 60 || exit 1
 tap e1000_dupbuf netmap:eth0
 check "one log line says why (once)" \
-	sh -c 'dmesg | grep -c "which the NIC already holds" | grep -qx 1'
+	sh -c 'dmesg | grep -c "which a NIC already holds" | grep -qx 1'
 is_lent_only "after the exit every buffer in use is one the NIC holds lent"
 tell DONE
 wait_for PEER_DONE 60
