@@ -480,6 +480,19 @@ int lm_buf_hold(struct lm_kring *kring, u32 idx)
 }
 EXPORT_SYMBOL_GPL(lm_buf_hold);
 
+int lm_buf_ring_take(struct lm_kring *kring, const u32 *idx, u32 n)
+{
+	struct lm_mem *mem = kring->na->mem;
+	int err = mem ? lm_mem_ring_take(mem, kring->ring_owner, idx, n) : -EINVAL;
+
+	if (err)
+		lm_ratelimited("%s %s ring %u: a slot names a free, lent, device-held, bad or repeated buffer; not entering\n",
+			       kring->na->name, kring->dir == LM_TX ? "tx" : "rx",
+			       kring->ring_id);
+	return err;
+}
+EXPORT_SYMBOL_GPL(lm_buf_ring_take);
+
 void lm_buf_held_set(struct lm_adapter *na, u32 idx, bool held)
 {
 	if (na->mem)

@@ -629,6 +629,31 @@ int lm_mem_hold(struct lm_mem *mem, u32 idx, u16 owner)
 	return 0;
 }
 
+int lm_mem_ring_take(struct lm_mem *mem, u16 owner, const u32 *idx, u32 n)
+{
+	u32 total = mem->pools[LM_POOL_BUF].objtotal, i, k;
+	int err = 0;
+
+	spin_lock_bh(&mem->lock);
+	/* held[] marks each as seen: a second mention, or a buffer a
+	 * device holds, fails.  A racing lm_mem_hold() sees the mark and
+	 * fails, or is seen. */
+	for (i = 0; i < n; i++) {
+		if (idx[i] >= total || !lm_own_transferable(mem->owner[idx[i]]) ||
+		    test_and_set_bit(idx[i], mem->held)) {
+			err = -EINVAL;
+			break;
+		}
+	}
+	for (k = 0; k < i; k++) {
+		if (!err)
+			WRITE_ONCE(mem->owner[idx[k]], owner);
+		clear_bit(idx[k], mem->held);
+	}
+	spin_unlock_bh(&mem->lock);
+	return err;
+}
+
 void lm_mem_held_set(struct lm_mem *mem, u32 idx, bool held)
 {
 	if (idx < 2 || idx >= mem->pools[LM_POOL_BUF].objtotal)

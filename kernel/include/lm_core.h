@@ -359,6 +359,15 @@ int lm_buf_hold(struct lm_kring *kring, u32 idx);
 void lm_buf_held_set(struct lm_adapter *na, u32 idx, bool held);
 
 /*
+ * Before posting every slot's buffer of a ring the application could
+ * write (re-entry at up, after a down that kept the kring on): kring takes
+ * over the n buffers idx[], as a sync would, if each is some ring's or
+ * file's, held by no device, and named once; else -EINVAL (one log line)
+ * and nothing changes.  Process context.
+ */
+int lm_buf_ring_take(struct lm_kring *kring, const u32 *idx, u32 n);
+
+/*
  * Re-entry: slot slot_idx of kring's ring takes over buffer idx, which the
  * driver has kept lent since an earlier kring_off() (e.g. still posted to
  * the NIC's rx engine).  idx stops being lent without being freed (the

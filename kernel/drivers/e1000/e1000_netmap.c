@@ -642,6 +642,14 @@ static int lm_nm_enter(struct lm_e1000 *a, struct lm_kring *kring,
 	return 0;
 }
 
+/*
+ * At up, for a kring that stayed in netmap mode across the down: its slots
+ * have been the application's to write, and the rx ring posts the buffer
+ * of every one, so each must be the ring's to post (lm_buf_ring_take()):
+ * one buffer in two descriptors, or one a ring or file still holds
+ * elsewhere, would be written by the NIC under its owner.  (A register's
+ * enter posts a ring created with it.)
+ */
 static int lm_nm_enter_ring(struct lm_e1000 *a, struct lm_kring *kring,
 			    struct lm_hl_kring *kr)
 {
@@ -650,7 +658,10 @@ static int lm_nm_enter_ring(struct lm_e1000 *a, struct lm_kring *kring,
 
 	if (err)
 		return err;
-	err = lm_nm_spares_commit(a, kr, &p);
+	if (!kr->is_tx)
+		err = lm_buf_ring_take(kring, p.rb, kr->n);
+	if (!err)
+		err = lm_nm_spares_commit(a, kr, &p);
 	if (!err)
 		err = lm_nm_enter(a, kring, kr, p.rb);
 	lm_nm_prep_free(a, &p);
