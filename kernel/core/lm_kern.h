@@ -89,6 +89,7 @@ struct lm_mem {
 	struct lm_pool	pools[3];
 	u16		*owner;		/* per buffer: LM_OWN_* (see lm_mem.c) */
 	unsigned long	*held;		/* per buffer: a device holds it */
+	struct lm_own_span *span;	/* per ring or file owner, see lm_mem.c */
 	spinlock_t	lock;		/* pools, owner[] */
 	struct work_struct free_work;
 };
@@ -107,6 +108,12 @@ static inline bool lm_own_transferable(u16 o)
 {
 	return o >= LM_OWN_RING(0) && o < LM_OWN_IF(4096);
 }
+
+/* Indices [lo, hi] bound the buffers one ring or file owns. */
+struct lm_own_span {
+	u32 lo, hi;
+};
+#define LM_OWN_SPANS		8192	/* 4096 ring owners, 4096 file owners */
 
 struct lm_mem_usage {
 	u32 bufs_in_use, bufs_lent, rings_in_use, ifs_in_use;

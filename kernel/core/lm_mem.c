@@ -173,6 +173,10 @@ static struct lm_mem *lm_mem_create(void)
 	mem->held = bitmap_zalloc(g.buf_num, GFP_KERNEL);
 	if (!mem->held)
 		goto err_free_owner;
+	/* Zeroed: [0, 0], which holds no buffer index (0 is reserved). */
+	mem->span = kvcalloc(LM_OWN_SPANS, sizeof(*mem->span), GFP_KERNEL);
+	if (!mem->span)
+		goto err_free_held;
 	/* Zeroed, and marked for remapping to userspace. */
 	mem->base = vmalloc_user(mem->size);
 	if (!mem->base)
@@ -185,6 +189,7 @@ static struct lm_mem *lm_mem_create(void)
 	return mem;
 
 err_free_held:
+	kvfree(mem->span);
 	bitmap_free(mem->held);
 err_free_owner:
 	kvfree(mem->owner);
@@ -203,6 +208,7 @@ static void lm_mem_destroy(struct lm_mem *mem)
 {
 	vfree(mem->base);
 	lm_stat_add(pages_free, mem->npages);
+	kvfree(mem->span);
 	bitmap_free(mem->held);
 	kvfree(mem->owner);
 	lm_pool_fini(&mem->pools[LM_POOL_BUF]);
@@ -375,7 +381,36 @@ void lm_mem_if_free(struct lm_mem *mem, void *nifp)
  * handed one in a slot of another ring fails, so no other ring or file
  * frees it at close while the device still writes it.  held[] is set and
  * cleared with atomic bitops by the driver, outside mem->lock.
+ *
+ * Freeing what a ring or file owns needs no pass over every buffer: each
+ * such owner has a span [lo, hi] of indices, widened whenever a buffer is
+ * handed to it (lm_own_set()), never narrowed, emptied once what it owns
+ * is freed (lm_mem_free_owned(): the owner number may then go to another
+ * ring or file).  Buffers come from the free stack low indices first, so
+ * a ring's 256 usually lie within a few hundred of the 40,960.
  */
+
+static struct lm_own_span *lm_own_span(struct lm_mem *mem, u16 owner)
+{
+	u32 i = owner < LM_OWN_IF(0) ? owner - LM_OWN_RING(0) :
+		LM_OWN_SPANS / 2 + owner - LM_OWN_IF(0);
+
+	return &mem->span[i];
+}
+
+/* Record idx as owner's.  mem->lock held. */
+static void lm_own_set(struct lm_mem *mem, u32 idx, u16 owner)
+{
+	WRITE_ONCE(mem->owner[idx], owner);
+	if (lm_own_transferable(owner)) {
+		struct lm_own_span *sp = lm_own_span(mem, owner);
+
+		if (idx < sp->lo || sp->lo < 2)
+			sp->lo = idx;
+		if (idx > sp->hi)
+			sp->hi = idx;
+	}
+}
 
 /* Pop a free buffer for owner; 0 if none.  mem->lock held. */
 static u32 __lm_buf_get(struct lm_mem *mem, u16 owner)
@@ -386,7 +421,7 @@ static u32 __lm_buf_get(struct lm_mem *mem, u16 owner)
 	if (!p->nfree)
 		return 0;
 	idx = p->free_stack[--p->nfree];
-	mem->owner[idx] = owner;
+	lm_own_set(mem, idx, owner);
 	return idx;
 }
 
@@ -395,7 +430,7 @@ static void __lm_buf_put(struct lm_mem *mem, u32 idx)
 {
 	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
 
-	mem->owner[idx] = LM_OWN_FREE;
+	lm_own_set(mem, idx, LM_OWN_FREE);
 	p->free_stack[p->nfree++] = idx;
 }
 
@@ -425,18 +460,24 @@ bool lm_mem_buf_free(struct lm_mem *mem, u32 idx, u16 owner)
 	return done;
 }
 
-/* Free every buffer owner holds; returns how many. */
+/* Free every buffer owner (a ring or a file) holds; returns how many. */
 u32 lm_mem_free_owned(struct lm_mem *mem, u16 owner)
 {
 	u32 i, n = 0, total = mem->pools[LM_POOL_BUF].objtotal;
+	struct lm_own_span *sp;
 
+	if (WARN_ON_ONCE(!lm_own_transferable(owner)))
+		return 0;
+	sp = lm_own_span(mem, owner);
 	spin_lock_bh(&mem->lock);
-	for (i = 2; i < total; i++) {
+	for (i = max(sp->lo, 2U); i <= sp->hi && i < total; i++) {
 		if (mem->owner[i] == owner) {
 			__lm_buf_put(mem, i);
 			n++;
 		}
 	}
+	sp->lo = 0;	/* empty: [0, 0] */
+	sp->hi = 0;
 	spin_unlock_bh(&mem->lock);
 	return n;
 }
@@ -464,7 +505,7 @@ u32 lm_mem_claim(struct lm_mem *mem, struct netmap_ring *ring, u32 n,
 			continue;
 		if (!lm_own_transferable(o))
 			break;
-		WRITE_ONCE(mem->owner[idx], owner);
+		lm_own_set(mem, idx, owner);
 		/*
 		 * Pairs with lm_buf_hold(), which sets held then reads the
 		 * owner: of a hold and a claim racing for idx, one sees the
@@ -472,7 +513,7 @@ u32 lm_mem_claim(struct lm_mem *mem, struct netmap_ring *ring, u32 n,
 		 */
 		smp_mb();
 		if (test_bit(idx, mem->held)) {
-			WRITE_ONCE(mem->owner[idx], o);
+			lm_own_set(mem, idx, o);
 			break;
 		}
 	}
@@ -498,9 +539,9 @@ int __lm_mem_swap(struct lm_mem *mem, u32 x, u16 t, u32 *y, u16 r)
 		if (!*y)
 			return -ENOMEM;
 	} else {
-		mem->owner[*y] = t;
+		lm_own_set(mem, *y, t);
 	}
-	mem->owner[x] = r;
+	lm_own_set(mem, x, r);
 	return 0;
 }
 
@@ -647,7 +688,7 @@ int lm_mem_ring_take(struct lm_mem *mem, u16 owner, const u32 *idx, u32 n)
 	}
 	for (k = 0; k < i; k++) {
 		if (!err)
-			WRITE_ONCE(mem->owner[idx[k]], owner);
+			lm_own_set(mem, idx[k], owner);
 		clear_bit(idx[k], mem->held);
 	}
 	spin_unlock_bh(&mem->lock);
@@ -682,7 +723,7 @@ int lm_mem_lend(struct lm_mem *mem, u32 idx, u16 *prev)
 		return -EINVAL;
 	}
 	*prev = o;
-	mem->owner[idx] = LM_OWN_LENT;
+	lm_own_set(mem, idx, LM_OWN_LENT);
 	spin_unlock_bh(&mem->lock);
 	lm_mem_get(mem);	/* the lent buffer keeps the region alive */
 	return 0;
@@ -706,7 +747,7 @@ bool lm_mem_unlend(struct lm_mem *mem, u32 idx, u16 to)
 	if (to == LM_OWN_FREE)
 		__lm_buf_put(mem, idx);
 	else
-		mem->owner[idx] = to;
+		lm_own_set(mem, idx, to);
 	spin_unlock_bh(&mem->lock);
 	lm_mem_put(mem);	/* never the last: the adapter holds one */
 	return true;
