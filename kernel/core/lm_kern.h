@@ -158,7 +158,8 @@ u32 lm_mem_extra_alloc(struct lm_mem *mem, u32 want, u32 *head, u16 owner);
 void lm_mem_usage(struct lm_mem *mem, struct lm_mem_usage *u);
 bool lm_mem_global_usage(struct lm_mem_usage *u);
 int lm_mem_hold(struct lm_mem *mem, u32 idx, u16 owner);
-int lm_mem_ring_take(struct lm_mem *mem, u16 owner, const u32 *idx, u32 n);
+int lm_mem_ring_take(struct lm_mem *mem, u16 owner, struct netmap_ring *ring,
+		     u32 *idx, u32 n, u32 rot);
 void lm_mem_held_set(struct lm_mem *mem, u32 idx, bool held);
 int lm_mem_lend(struct lm_mem *mem, u32 idx, u16 *prev);
 bool lm_mem_unlend(struct lm_mem *mem, u32 idx, u16 to);

@@ -480,16 +480,20 @@ int lm_buf_hold(struct lm_kring *kring, u32 idx)
 }
 EXPORT_SYMBOL_GPL(lm_buf_hold);
 
-int lm_buf_ring_take(struct lm_kring *kring, const u32 *idx, u32 n)
+int lm_buf_ring_take(struct lm_kring *kring, u32 *idx, u32 rot)
 {
 	struct lm_mem *mem = kring->na->mem;
-	int err = mem ? lm_mem_ring_take(mem, kring->ring_owner, idx, n) : -EINVAL;
+	u32 n = kring->nkr_num_slots;
+	int fresh;
 
-	if (err)
-		lm_ratelimited("%s %s ring %u: a slot names a free, lent, device-held, bad or repeated buffer; not entering\n",
+	if (!mem || !kring->ring || rot >= n)
+		return -EINVAL;
+	fresh = lm_mem_ring_take(mem, kring->ring_owner, kring->ring, idx, n, rot);
+	if (fresh > 0)
+		lm_ratelimited("%s %s ring %u: %d slots named a free, lent, device-held, bad or repeated buffer; given fresh ones\n",
 			       kring->na->name, kring->dir == LM_TX ? "tx" : "rx",
-			       kring->ring_id);
-	return err;
+			       kring->ring_id, fresh);
+	return fresh < 0 ? fresh : 0;
 }
 EXPORT_SYMBOL_GPL(lm_buf_ring_take);
 

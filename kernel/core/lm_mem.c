@@ -431,6 +431,9 @@ static void __lm_buf_put(struct lm_mem *mem, u32 idx)
 	struct lm_pool *p = &mem->pools[LM_POOL_BUF];
 
 	lm_own_set(mem, idx, LM_OWN_FREE);
+	/* No device holds a free buffer: its driver let go of it, or the
+	 * core took it back after DMA stopped (lm_adapter_unregister()). */
+	clear_bit(idx, mem->held);
 	p->free_stack[p->nfree++] = idx;
 }
 
@@ -670,29 +673,40 @@ int lm_mem_hold(struct lm_mem *mem, u32 idx, u16 owner)
 	return 0;
 }
 
-int lm_mem_ring_take(struct lm_mem *mem, u16 owner, const u32 *idx, u32 n)
+int lm_mem_ring_take(struct lm_mem *mem, u16 owner, struct netmap_ring *ring,
+		     u32 *idx, u32 n, u32 rot)
 {
-	u32 total = mem->pools[LM_POOL_BUF].objtotal, i, k;
-	int err = 0;
+	u32 total = mem->pools[LM_POOL_BUF].objtotal, i, k, fresh = 0;
 
 	spin_lock_bh(&mem->lock);
-	/* held[] marks each as seen: a second mention, or a buffer a
-	 * device holds, fails.  A racing lm_mem_hold() sees the mark and
-	 * fails, or is seen. */
 	for (i = 0; i < n; i++) {
-		if (idx[i] >= total || !lm_own_transferable(mem->owner[idx[i]]) ||
-		    test_and_set_bit(idx[i], mem->held)) {
-			err = -EINVAL;
-			break;
+		u32 x = idx[i];
+
+		/* Held first, then the owner: a racing lm_mem_hold() finds
+		 * it held; claims wait for the lock, then find it held. */
+		if (x < total && lm_own_transferable(mem->owner[x]) &&
+		    !test_and_set_bit(x, mem->held)) {
+			lm_own_set(mem, x, owner);
+			continue;
 		}
-	}
-	for (k = 0; k < i; k++) {
-		if (!err)
-			lm_own_set(mem, idx[k], owner);
-		clear_bit(idx[k], mem->held);
+		/* Bad, free, lent, held by a device, or named before. */
+		x = __lm_buf_get(mem, owner);
+		if (!x)
+			goto nomem;
+		set_bit(x, mem->held);
+		idx[i] = x;
+		WRITE_ONCE(ring->slot[(i + rot) % n].buf_idx, x);
+		fresh++;
 	}
 	spin_unlock_bh(&mem->lock);
-	return err;
+	return fresh;
+
+nomem:
+	/* What moved stays the ring's (in its slots); none held. */
+	for (k = 0; k < i; k++)
+		clear_bit(idx[k], mem->held);
+	spin_unlock_bh(&mem->lock);
+	return -ENOMEM;
 }
 
 void lm_mem_held_set(struct lm_mem *mem, u32 idx, bool held)

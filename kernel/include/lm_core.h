@@ -360,12 +360,17 @@ void lm_buf_held_set(struct lm_adapter *na, u32 idx, bool held);
 
 /*
  * Before posting every slot's buffer of a ring the application could
- * write (re-entry at up, after a down that kept the kring on): kring takes
- * over the n buffers idx[], as a sync would, if each is some ring's or
- * file's, held by no device, and named once; else -EINVAL (one log line)
- * and nothing changes.  Process context.
+ * write (re-entry at up, after a down that kept the kring on): idx[j],
+ * the buffer of slot (j + rot) mod nkr_num_slots, for every slot.  kring
+ * takes them over, as a sync would, and each is held (lm_buf_hold) for
+ * the device: one that cannot be (a bad index, a free or lent buffer, one
+ * a device holds, one named twice) is replaced in idx[] and in its slot
+ * by a fresh buffer, with one log line.  0, or -ENOMEM: then none is
+ * held and what moved stays the ring's.  A driver whose enter fails after
+ * a 0 lets go of the ones no descriptor took (lm_buf_held_set).
+ * Process context.
  */
-int lm_buf_ring_take(struct lm_kring *kring, const u32 *idx, u32 n);
+int lm_buf_ring_take(struct lm_kring *kring, u32 *idx, u32 rot);
 
 /*
  * Re-entry: slot slot_idx of kring's ring takes over buffer idx, which the

@@ -160,6 +160,13 @@ static int lm_nm_rx_hold(struct lm_e1000 *a, struct lm_kring *kring, u32 buf)
 	return err;
 }
 
+static bool lm_nm_rx_is_marked(struct lm_e1000 *a, u32 buf)
+{
+	unsigned long *map = smp_load_acquire(&a->nm_posted);
+
+	return map && buf < a->nm_posted_bits && test_bit(buf, map);
+}
+
 /* Every mark of ours cleared: no descriptor holds a netmap buffer. */
 static void lm_nm_rx_unmark_all(struct lm_e1000 *a)
 {
@@ -645,25 +652,36 @@ static int lm_nm_enter(struct lm_e1000 *a, struct lm_kring *kring,
 /*
  * At up, for a kring that stayed in netmap mode across the down: its slots
  * have been the application's to write, and the rx ring posts the buffer
- * of every one, so each must be the ring's to post (lm_buf_ring_take()):
- * one buffer in two descriptors, or one a ring or file still holds
- * elsewhere, would be written by the NIC under its owner.  (A register's
- * enter posts a ring created with it.)
+ * of every one, so each must be the ring's to post: one buffer in two
+ * descriptors, or one a ring or file still holds elsewhere, would be
+ * written by the NIC under its owner.  lm_buf_ring_take() makes them so,
+ * held from then on (a slot naming a bad one gets a fresh buffer: the up
+ * never fails for what the application wrote).  (A register's enter posts
+ * a ring created with it.)
  */
 static int lm_nm_enter_ring(struct lm_e1000 *a, struct lm_kring *kring,
 			    struct lm_hl_kring *kr)
 {
 	struct lm_nm_prep p;
+	bool took = false;
 	int err = lm_nm_enter_prep(a, kring, kr, &p);
+	u32 j;
 
 	if (err)
 		return err;
-	if (!kr->is_tx)
-		err = lm_buf_ring_take(kring, p.rb, kr->n);
+	if (!kr->is_tx) {
+		err = lm_buf_ring_take(kring, p.rb, kring->nr_hwcur);
+		took = !err;
+	}
 	if (!err)
 		err = lm_nm_spares_commit(a, kr, &p);
 	if (!err)
 		err = lm_nm_enter(a, kring, kr, p.rb);
+	/* Held for descriptors that none took: let go. */
+	if (err && took)
+		for (j = 0; j < kr->n; j++)
+			if (!lm_nm_rx_is_marked(a, p.rb[j]))
+				lm_buf_held_set(a->na, p.rb[j], false);
 	lm_nm_prep_free(a, &p);
 	return err;
 }
