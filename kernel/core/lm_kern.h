@@ -106,7 +106,8 @@ enum { LM_POOL_IF = 0, LM_POOL_RING = 1, LM_POOL_BUF = 2 };
 /* A ring's or a file's buffer may change hands through the kernel. */
 static inline bool lm_own_transferable(u16 o)
 {
-	return o >= LM_OWN_RING(0) && o < LM_OWN_IF(4096);
+	return (o >= LM_OWN_RING(0) && o <= LM_OWN_RING(4095)) ||
+	       (o >= LM_OWN_IF(0) && o <= LM_OWN_IF(4095));
 }
 
 /* Indices [lo, hi] bound the buffers one ring or file owns. */

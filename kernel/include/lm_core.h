@@ -365,8 +365,8 @@ void lm_buf_held_set(struct lm_adapter *na, u32 idx, bool held);
  * takes them over, as a sync would, and each is held (lm_buf_hold) for
  * the device: one that cannot be (a bad index, a free or lent buffer, one
  * a device holds, one named twice) is replaced in idx[] and in its slot
- * by a fresh buffer, with one log line.  0, or -ENOMEM: then none is
- * held and what moved stays the ring's.  A driver whose enter fails after
+ * by a fresh buffer, with one log line.  0; -ENOMEM: then none is held
+ * and what moved stays the ring's; -EINVAL without a ring or allocator.  A driver whose enter fails after
  * a 0 lets go of the ones no descriptor took (lm_buf_held_set).
  * Process context.
  */

@@ -8,7 +8,8 @@
  * same way (else the tx ring would own, and free at its close, a buffer
  * the NIC may still write).  And an up after a down, which posts every rx
  * slot's buffer again, gives a slot that names a buffer another slot
- * names a fresh buffer (runs ip link: IF goes down and up).
+ * names, or no buffer at all, a fresh buffer (runs ip link: IF goes down
+ * and up).
  *
  *   e1000_dupbuf netmap:IF   (a stream must be arriving on IF; TAP on stdout)
  *
@@ -143,22 +144,29 @@ int main(int argc, char **argv)
 	t->slot[th].buf_idx = own1;
 	is_int(txsync(&p), 0, "with the slot unsent and its own buffer back, tx syncs again");
 
-	/* Down, one buffer named in two slots, up: the re-entry, walking
-	 * the ring from the kernel's position (the application's part,
-	 * then tail, tail + 1), posts it from the first and gives the
-	 * second a fresh buffer; the up succeeds. */
+	/* Down, one buffer named in two slots and an index out of range in
+	 * a third, up: the re-entry, walking the ring from the kernel's
+	 * position (the application's part, then tail, tail + 1), posts the
+	 * buffer from the first and gives the other two fresh buffers; the
+	 * up succeeds. */
 	snprintf(cmd, sizeof(cmd), "ip link set %s down", ifname);
 	is_int(system(cmd), 0, "%s", cmd);
 	h = r->tail;
 	h1 = cu_next(r, h);
+	h2 = cu_next(r, h1);
 	x = r->slot[h].buf_idx;
 	own1 = r->slot[h1].buf_idx;
 	r->slot[h1].buf_idx = x;
+	r->slot[h2].buf_idx = 0xffffffffu;
 	snprintf(cmd, sizeof(cmd), "ip link set %s up", ifname);
-	is_int(system(cmd), 0, "up with buffer %u in rx slots %u and %u", x, h, h1);
+	is_int(system(cmd), 0, "up with buffer %u in rx slots %u and %u, index 2^32-1 in slot %u",
+	       x, h, h1, h2);
 	is_int(r->slot[h].buf_idx, x, "slot %u keeps buffer %u", h, x);
 	ok(r->slot[h1].buf_idx != x && r->slot[h1].buf_idx >= 2,
 	   "slot %u gets a fresh buffer (%u; it had %u)", h1, r->slot[h1].buf_idx, own1);
+	ok(r->slot[h2].buf_idx >= 2 && r->slot[h2].buf_idx != 0xffffffffu &&
+	   r->slot[h2].buf_idx != r->slot[h1].buf_idx && r->slot[h2].buf_idx != x,
+	   "slot %u gets a fresh buffer (%u)", h2, r->slot[h2].buf_idx);
 	/* QEMU's e1000 holds rx for about 1 s after the RCTL write of up;
 	 * the sync brings tail to where the re-entry put it. */
 	is_int(rxsync(&p), 0, "rxsync after the up");

@@ -542,7 +542,7 @@ static void lm_nm_prep_free(struct lm_e1000 *a, struct lm_nm_prep *p)
 }
 
 static int lm_nm_enter_prep(struct lm_e1000 *a, struct lm_kring *kring,
-			    struct lm_hl_kring *kr, struct lm_nm_prep *p)
+			    struct lm_hl_kring *kr, struct lm_nm_prep *p, bool take)
 {
 	u32 n = kr->n, h = kring->nr_hwcur, need, j;
 
@@ -562,11 +562,16 @@ static int lm_nm_enter_prep(struct lm_e1000 *a, struct lm_kring *kring,
 	p->rb = kvmalloc_array(n, sizeof(*p->rb), GFP_KERNEL);
 	if (!p->rb)
 		return -ENOMEM;
+	/* take: lm_buf_ring_take() follows, and replaces a bad index (0
+	 * stands for one out of range) rather than fail. */
 	for (j = 0; j < n; j++) {
 		u32 idx = READ_ONCE(kring->ring->slot[(j + h) % n].buf_idx);
 
-		if (!lm_buf_dma(&a->na->lut, idx))
-			goto err_inval;
+		if (!lm_buf_dma(&a->na->lut, idx)) {
+			if (!take)
+				goto err_inval;
+			idx = 0;
+		}
 		p->rb[j] = idx;
 	}
 	need = lm_hl_enter_need(kr);	/* racy read: an estimate, see above */
@@ -664,13 +669,13 @@ static int lm_nm_enter_ring(struct lm_e1000 *a, struct lm_kring *kring,
 {
 	struct lm_nm_prep p;
 	bool took = false;
-	int err = lm_nm_enter_prep(a, kring, kr, &p);
+	int err = lm_nm_enter_prep(a, kring, kr, &p, !kr->is_tx);
 	u32 j;
 
 	if (err)
 		return err;
 	if (!kr->is_tx) {
-		err = lm_buf_ring_take(kring, p.rb, kring->nr_hwcur);
+		err = lm_buf_ring_take(kring, p.rb, kring->nr_hwcur);	/* prep's h */
 		took = !err;
 	}
 	if (!err)
@@ -965,7 +970,7 @@ static int lm_nm_switch_hitless(struct lm_e1000 *a, struct lm_kring *kring,
 		goto unlock;
 	}
 	if (on) {
-		err = lm_nm_enter_prep(a, kring, kr, &p);
+		err = lm_nm_enter_prep(a, kring, kr, &p, false);
 		if (err)
 			goto unlock;
 	}

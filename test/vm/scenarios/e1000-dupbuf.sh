@@ -3,7 +3,8 @@
 # or in two; in a tx slot).  livemap_e1000 refuses it (EINVAL, one log
 # line saying why), the slot stays the application's, the ring goes on.
 # Named in two rx slots at an up after a down, the second slot gets a
-# fresh buffer (one log line) and the up succeeds.  After the exit
+# fresh buffer, as does a slot naming an index out of range (one log
+# line), and the up succeeds.  After the exit
 # nothing is lent twice or left behind, and the modules unload clean.
 DESC="livemap_e1000: an rx slot naming a buffer the NIC holds is refused, the ring goes on"
 NICS="e1000"
@@ -23,7 +24,7 @@ tap e1000_dupbuf netmap:eth0
 check "one log line says why (once)" \
 	sh -c 'dmesg | grep -c "which a NIC already holds" | grep -qx 1'
 check "the re-entry says what it replaced" \
-	sh -c 'dmesg | grep -q "1 slots named a free, lent, device-held, bad or repeated buffer; given fresh ones"'
+	sh -c 'dmesg | grep -q "2 slots named a free, lent, device-held, bad or repeated buffer; given fresh ones"'
 is_lent_only "after the exit every buffer in use is one the NIC holds lent"
 tell DONE
 wait_for PEER_DONE 60
