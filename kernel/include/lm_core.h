@@ -366,9 +366,9 @@ void lm_buf_held_set(struct lm_adapter *na, u32 idx, bool held);
  * the device: one that cannot be (a bad index, a free or lent buffer, one
  * a device holds, one named twice) is replaced in idx[] and in its slot
  * by a fresh buffer, with one log line.  0; -ENOMEM: then none is held
- * and what moved stays the ring's; -EINVAL without a ring or allocator.  A driver whose enter fails after
- * a 0 lets go of the ones no descriptor took (lm_buf_held_set).
- * Process context.
+ * and what moved stays the ring's; -EINVAL without a ring or allocator.
+ * A driver whose enter fails after a 0 lets go of the ones no descriptor
+ * took (lm_buf_held_set).  Process context.
  */
 int lm_buf_ring_take(struct lm_kring *kring, u32 *idx, u32 rot);
 
